@@ -18,6 +18,8 @@ var (
 	reEnvFile     = regexp.MustCompile(`^env file (.+) not found`)
 	reParse       = regexp.MustCompile(`^failed to parse (.+?): (?:yaml: )?(.+)$`)
 	reExtends     = regexp.MustCompile(`^cannot extend service "([^"]+)" in (.+?): service "([^"]+)" not found`)
+	reQuoted      = regexp.MustCompile(`'([^']+)'`)
+	reCast        = regexp.MustCompile(`(?:failed to cast to expected type: )?strconv\.\w+: parsing "(.*)": invalid syntax`)
 	reBracket     = regexp.MustCompile(`\[([^\]]+)\]`)
 	reIndex       = regexp.MustCompile(`\.(\d+)(\.|$)`)
 )
@@ -34,25 +36,23 @@ func explain(err error, sources []*source) error {
 		switch {
 		case what == "false schema":
 			what = "unknown key"
-		case strings.HasPrefix(what, "additional properties") || strings.HasPrefix(what, "additional property"):
-			what = strings.Replace(what, "additional propert", "unknown key", 1)
-			what = strings.Replace(what, "unknown keyies", "unknown keys", 1)
-			what = strings.Replace(what, "unknown keyy", "unknown key", 1)
-			what = strings.TrimSuffix(what, " not allowed")
-		}
-		if path == "" {
-			path = "(top level)"
+		case strings.HasPrefix(what, "additional propert"):
+			// "additional properties 'a', 'b' not allowed": report the first key
+			if m := reQuoted.FindStringSubmatch(what); m != nil {
+				path = joinPath(path, m[1])
+			}
+			what = "unknown key"
 		}
 		return &Error{File: displayOf(m[1], sources), Path: path, Msg: what}
 	}
 	if m := reInterpolate.FindStringSubmatch(msg); m != nil {
 		path := dottedToPath(m[1])
-		return &Error{File: locate(sources, path), Path: path, Msg: m[2]}
+		return &Error{File: locate(sources, path), Path: path, Msg: reCast.ReplaceAllString(m[2], `"$1" is not a number`)}
 	}
 	if strings.HasPrefix(msg, "decoding failed") {
 		if m := reDecode.FindStringSubmatch(msg); m != nil {
 			path := reBracket.ReplaceAllString(m[1], ".$1")
-			return &Error{File: locate(sources, path), Path: path, Msg: m[2]}
+			return &Error{File: locate(sources, path), Path: path, Msg: reCast.ReplaceAllString(m[2], `"$1" is not a number`)}
 		}
 	}
 	if m := reEnvFile.FindStringSubmatch(msg); m != nil {
@@ -158,4 +158,11 @@ func locateValue(sources []*source, key, value string) (string, string) {
 
 func plainError(err error) error {
 	return &Error{Msg: err.Error()}
+}
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
 }
