@@ -1,0 +1,3 @@
+module envctl.test/testapp
+
+go 1.26.8
