@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds every image compose.offline.yaml uses, from Debian's packages and the Go module
+# proxy only: nothing is pulled from an image registry. Cached: an image whose inputs have
+# not changed is not rebuilt (see stacks/lib/images.sh). Needs root (debootstrap, chroot),
+# docker and go. About 5 minutes cold on 2 cores, seconds when cached.
+#
+#   stacks/distribution/offline/build.sh
+#
+# Images (all :latest, plus an :h-<hash> tag each):
+#   envctl-offline/distribution-registry    Distribution registry v3.1.2 FROM scratch + httpcheck
+#   envctl-offline/distribution-proxy       Debian bookworm nginx-light + curl
+#   envctl-offline/distribution-redis       Debian bookworm redis-server
+#   envctl-offline/distribution-init        Debian bookworm openssl + apache2-utils + init.sh
+#   envctl-offline/distribution-pump        the event pump FROM scratch
+#   envctl-offline/distribution-es-standin  the Elasticsearch stand-in FROM scratch
+set -euo pipefail
+
+# shellcheck source=../../lib/images.sh
+. "$(dirname "$0")/../../lib/images.sh"
+
+offline=$(cd "$(dirname "$0")" && pwd)
+stack=$(dirname "$offline")
+prefix=envctl-offline/distribution
+
+go=$(command -v go || echo /usr/local/go/bin/go)
+work=$(mktemp -d)
+# On any exit, let the background registry build finish first: nothing is left running
+# and its context is not removed under it.
+trap 'wait; rm -rf -- "$work"' EXIT
+
+# The registry binary is the slow part (a cold Go build of distribution): start it first
+# and build the Debian images meanwhile.
+(
+	set -e
+	mkdir -p "$work/registry"
+	# Same flags as the library's Go images, so an unchanged httpcheck hashes the same.
+	CGO_ENABLED=0 GOOS=linux GOWORK=off "$go" -C "$offline/httpcheck" build -trimpath \
+		-buildvcs=false -ldflags='-s -w' -o "$work/registry/httpcheck" .
+	envctl_registry_image "$prefix-registry-base"
+	envctl_derived_image --context "$work/registry" "$prefix-registry" "$prefix-registry-base:latest" \
+		'COPY httpcheck /bin/httpcheck' \
+		'ENV OTEL_TRACES_EXPORTER=none'
+) >"$work/registry.out" 2>&1 &
+registry_pid=$!
+
+envctl_debian_image "$prefix-proxy-base" nginx-light curl ca-certificates
+envctl_derived_image "$prefix-proxy" "$prefix-proxy-base:latest" \
+	'EXPOSE 443' \
+	'STOPSIGNAL SIGQUIT' \
+	'CMD ["nginx", "-g", "daemon off;"]'
+
+envctl_debian_image "$prefix-redis-base" redis-server
+envctl_derived_image "$prefix-redis" "$prefix-redis-base:latest" \
+	'EXPOSE 6379' \
+	'USER redis' \
+	'CMD ["redis-server", "--save", "", "--appendonly", "no"]'
+
+envctl_debian_image "$prefix-init-base" openssl apache2-utils
+envctl_derived_image --context "$stack/init" "$prefix-init" "$prefix-init-base:latest" \
+	'COPY init.sh /usr/local/bin/envctl-distribution-init' \
+	'ENTRYPOINT ["/bin/sh", "/usr/local/bin/envctl-distribution-init"]'
+
+envctl_go_scratch_image --bin /pump \
+	--line 'EXPOSE 8080' \
+	--line 'USER 65534:65534' \
+	"$prefix-pump" "$stack/pump"
+
+envctl_go_scratch_image --bin /es-standin \
+	--line 'EXPOSE 9200' \
+	--line 'LABEL org.opencontainers.image.title="Elasticsearch stand-in" org.opencontainers.image.description="envctl Elasticsearch stand-in: the subset of the Elasticsearch REST API the distribution stack uses; not Elasticsearch"' \
+	"$prefix-es-standin" "$offline/es-standin"
+
+rc=0
+wait "$registry_pid" || rc=$?
+cat "$work/registry.out"
+if [ "$rc" -ne 0 ]; then
+	echo "build.sh: building the registry image failed" >&2
+	exit "$rc"
+fi
