@@ -121,6 +121,12 @@ func renderConfig(w io.Writer, p *project.Project, o configOptions) error {
 	if err != nil {
 		return err
 	}
+	if !o.noInterpolate {
+		// the output is itself a Compose file: a $ that is literal in the model
+		// must stay literal when the output is loaded again (docker compose and
+		// docker-compose v1 escape it the same way)
+		b = bytes.ReplaceAll(b, []byte("$"), []byte("$$"))
+	}
 	_, err = w.Write(b)
 	return err
 }
