@@ -111,6 +111,9 @@ func Load(ctx context.Context, o Options) (*Project, error) {
 		return nil, explain(err, sources)
 	}
 	p.Project = loaded
+	for _, s := range sources {
+		p.ComposeFiles = append(p.ComposeFiles, s.path)
+	}
 	if p.Legacy {
 		if p.Extensions == nil {
 			p.Extensions = types.Extensions{}

@@ -112,20 +112,21 @@ func checkPort(p any) error {
 
 // portReason turns go-connections' messages into the reason alone.
 func portReason(err error) string {
-	msg := err.Error()
+	// go-connections changed the capitalisation of these between releases
+	msg := strings.ToLower(err.Error())
 	switch {
-	case strings.HasPrefix(msg, "Invalid hostPort"):
+	case strings.HasPrefix(msg, "invalid hostport"):
 		return "host port must be a number from 1 to 65535 or a range"
-	case strings.HasPrefix(msg, "Invalid containerPort"):
+	case strings.HasPrefix(msg, "invalid containerport"):
 		return "container port must be a number from 1 to 65535 or a range"
-	case strings.HasPrefix(msg, "Invalid ranges"):
+	case strings.HasPrefix(msg, "invalid ranges"):
 		return "host and container port ranges differ in size"
-	case strings.HasPrefix(msg, "Invalid proto"):
+	case strings.HasPrefix(msg, "invalid proto"):
 		return "protocol must be tcp, udp or sctp"
-	case strings.HasPrefix(msg, "Invalid ip address"):
+	case strings.HasPrefix(msg, "invalid ip address"):
 		return "invalid host IP address"
 	}
-	return msg
+	return err.Error()
 }
 
 func checkDuration(v any) error {

@@ -190,3 +190,5 @@ func splitComma(s string) []string {
 	}
 	return out
 }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
+
+	"github.com/envctl/envctl/engine"
 )
 
 var (
@@ -51,6 +53,20 @@ func newRootCmd(app *App) *cobra.Command {
 		newVersionCmd(app),
 		newCompletionCmd(app),
 		newConfigCmd(app),
+		newUpCmd(app),
+		newDownCmd(app),
+		newCreateCmd(app),
+		newOpCmd(app, engine.OpStart, "Start services", false),
+		newOpCmd(app, engine.OpStop, "Stop services", true),
+		newOpCmd(app, engine.OpRestart, "Restart service containers", true),
+		newOpCmd(app, engine.OpPause, "Pause services", false),
+		newOpCmd(app, engine.OpUnpause, "Unpause services", false),
+		newKillCmd(app),
+		newRmCmd(app),
+		newScaleCmd(app),
+		newPsCmd(app),
+		newLsCmd(app),
+		newLogsCmd(app),
 	)
 	for _, c := range root.Commands() {
 		if c.Args != nil {

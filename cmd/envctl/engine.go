@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/envctl/envctl/engine"
+	"github.com/envctl/envctl/engine/progress"
+)
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// colorFor says whether output to w may carry colour: --ansi, NO_COLOR, TTY.
+func (a *App) colorFor(w io.Writer) bool {
+	switch a.Global.Ansi {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if _, set := a.lookupEnv("NO_COLOR"); set {
+		return false
+	}
+	return isTerminal(w)
+}
+
+func (a *App) lookupEnv(key string) (string, bool) {
+	for i := len(a.Env) - 1; i >= 0; i-- {
+		if len(a.Env[i]) > len(key) && a.Env[i][:len(key)] == key && a.Env[i][len(key)] == '=' {
+			return a.Env[i][len(key)+1:], true
+		}
+	}
+	return "", false
+}
+
+func (a *App) progressWriter() (progress.Writer, error) {
+	mode := a.Global.Progress
+	if mode == "auto" {
+		mode = "plain"
+		if isTerminal(a.Err) && a.Global.Ansi != "never" {
+			mode = "tty"
+		}
+	}
+	return progress.New(mode, a.Err, a.colorFor(a.Err))
+}
+
+// connect opens the engine with the global flags; close it with the
+// returned function, which also flushes progress.
+func (a *App) connect(ctx context.Context) (*engine.Engine, func(), error) {
+	pw, err := a.progressWriter()
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := engine.Connect(ctx, engine.Options{
+		Parallel: a.Global.Parallel,
+		Progress: pw,
+		Warn:     a.Err,
+		Out:      a.Out,
+		DryRun:   a.Global.DryRun,
+	})
+	if err != nil {
+		pw.Close()
+		return nil, nil, err
+	}
+	return e, func() {
+		pw.Close()
+		e.Close()
+	}, nil
+}

@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/errdefs"
+
+	"github.com/envctl/envctl/engine/convert"
+)
+
+func (e *Engine) createContainer(ctx context.Context, in convert.Input) (string, error) {
+	id := "Container " + in.Name
+	e.event(id, "Creating", "", false)
+	out, err := convert.Container(in)
+	if err != nil {
+		e.eventErr(id, err)
+		return "", err
+	}
+	for _, w := range out.Warnings {
+		e.warn("service %s: %s", in.Service.Name, w)
+	}
+	resp, err := e.api.ContainerCreate(ctx, out.Config, out.Host, out.Network, out.Platform, in.Name)
+	if err != nil {
+		err = describeCreateError(in, err)
+		e.eventErr(id, err)
+		return "", err
+	}
+	for _, ep := range out.Connect {
+		if err := e.api.NetworkConnect(ctx, ep.Network, resp.ID, ep.Settings); err != nil {
+			e.eventErr(id, err)
+			return resp.ID, fmt.Errorf("connect %s to %s: %w", in.Name, ep.Network, err)
+		}
+	}
+	if len(out.Copies) > 0 {
+		if err := e.copyFiles(ctx, resp.ID, out.Copies); err != nil {
+			e.eventErr(id, err)
+			return resp.ID, fmt.Errorf("secrets and configs of %s: %w", in.Name, err)
+		}
+	}
+	e.event(id, "Created", "", true)
+	return resp.ID, nil
+}
+
+func describeCreateError(in convert.Input, err error) error {
+	if errdefs.IsNotFound(err) && strings.Contains(err.Error(), "image") {
+		return fmt.Errorf("service %s: image %s not found locally: build or pull it first", in.Service.Name, in.Project.ImageName(in.Service))
+	}
+	return fmt.Errorf("create %s: %w", in.Name, err)
+}
+
+// copyFiles writes secrets and configs that have no file on the host.
+func (e *Engine) copyFiles(ctx context.Context, id string, files []convert.FileCopy) error {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	dirs := map[string]bool{}
+	now := time.Now()
+	for _, f := range files {
+		rel := strings.TrimPrefix(path.Clean(f.Path), "/")
+		for d := path.Dir(rel); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: rel, Mode: f.Mode, Size: int64(len(f.Content)), Uid: f.UID, Gid: f.GID, ModTime: now, Typeflag: tar.TypeReg}); err != nil {
+			return err
+		}
+		if _, err := tw.Write(f.Content); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	// parent directories must exist in the container before the archive
+	// lands, so they go first in their own archive
+	if len(dirs) > 0 {
+		var db bytes.Buffer
+		dw := tar.NewWriter(&db)
+		for _, d := range sortedDirs(dirs) {
+			if err := dw.WriteHeader(&tar.Header{Name: d + "/", Mode: 0o755, ModTime: now, Typeflag: tar.TypeDir}); err != nil {
+				return err
+			}
+		}
+		if err := dw.Close(); err != nil {
+			return err
+		}
+		if err := e.api.CopyToContainer(ctx, id, "/", &db, container.CopyToContainerOptions{}); err != nil {
+			return err
+		}
+	}
+	return e.api.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{})
+}
+
+func (e *Engine) startContainer(ctx context.Context, id, name string) error {
+	ev := "Container " + name
+	e.event(ev, "Starting", "", false)
+	if err := e.api.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
+		err = fmt.Errorf("start %s: %w", name, err)
+		e.eventErr(ev, err)
+		return err
+	}
+	e.event(ev, "Started", "", true)
+	return nil
+}
+
+// stopContainer stops with the given timeout in seconds, or the container's
+// own stop_grace_period when nil.
+func (e *Engine) stopContainer(ctx context.Context, id, name string, timeout *int) error {
+	ev := "Container " + name
+	e.event(ev, "Stopping", "", false)
+	if err := e.api.ContainerStop(ctx, id, container.StopOptions{Timeout: timeout}); err != nil && !errdefs.IsNotFound(err) {
+		err = fmt.Errorf("stop %s: %w", name, err)
+		e.eventErr(ev, err)
+		return err
+	}
+	e.event(ev, "Stopped", "", true)
+	return nil
+}
+
+// removeContainer stops and removes; volumes goes with anonymous volumes the
+// engine created for it.
+func (e *Engine) removeContainer(ctx context.Context, id, name string, timeout *int, volumes bool) error {
+	if err := e.stopContainer(ctx, id, name, timeout); err != nil {
+		return err
+	}
+	ev := "Container " + name
+	e.event(ev, "Removing", "", false)
+	err := e.api.ContainerRemove(ctx, id, container.RemoveOptions{RemoveVolumes: volumes, Force: true})
+	if err != nil && !errdefs.IsNotFound(err) {
+		err = fmt.Errorf("remove %s: %w", name, err)
+		e.eventErr(ev, err)
+		return err
+	}
+	e.event(ev, "Removed", "", true)
+	return nil
+}
+
+func sortedDirs(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for d := range m {
+		out = append(out, d)
+	}
+	// shorter paths are parents: create them first
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && len(out[j]) < len(out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
