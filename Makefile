@@ -1,0 +1,40 @@
+# envctl — see README.md. `make test` is what CI runs (.ci/run).
+GO        ?= go
+BIN       := bin/envctl
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+E2E_PARALLEL ?= 3
+
+.PHONY: all build unit e2e test lint images tools bench clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/envctl
+
+# unit tests: no engine needed, except config_v1_test which calls docker-compose if present
+unit:
+	$(GO) test ./cmd/... ./engine/... ./project/... ./stacks/...
+	$(GO) -C testdata/images/testapp test ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# host tools the tests need and CI's fresh machine lacks
+tools:
+	@command -v debootstrap >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null)
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+images: tools
+	testdata/images/build.sh all
+
+e2e: build images
+	ENVCTL_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 45m -parallel $(E2E_PARALLEL) ./e2e/
+
+test: lint unit e2e
+
+bench: build images
+	$(GO) run ./bench -envctl $(CURDIR)/$(BIN) -out BENCHMARKS.md
+
+clean:
+	rm -rf bin
