@@ -31,6 +31,9 @@ type Options struct {
 	NoInterpolate bool
 	// Cwd is where relative names are shown from in messages; defaults to os.Getwd.
 	Cwd string
+	// Services named on the command line are enabled even when their profile
+	// is not, as docker compose does for `up SERVICE`.
+	Services []string
 }
 
 // Project is a loaded, validated project plus what envctl needs to know about
@@ -109,6 +112,11 @@ func Load(ctx context.Context, o Options) (*Project, error) {
 	loaded, err := loadModel(ctx, o, popts, workDir, sources)
 	if err != nil {
 		return nil, explain(err, sources)
+	}
+	if len(o.Services) > 0 {
+		if loaded, err = enable(loaded, o.Services); err != nil {
+			return nil, err
+		}
 	}
 	p.Project = loaded
 	for _, s := range sources {
@@ -233,4 +241,20 @@ func namedInFiles(sources []*source) bool {
 		}
 	}
 	return false
+}
+
+func enable(p *types.Project, names []string) (*types.Project, error) {
+	for _, n := range names {
+		_, on := p.Services[n]
+		_, off := p.DisabledServices[n]
+		if !on && !off {
+			return nil, fmt.Errorf("no such service: %s", n)
+		}
+	}
+	enabled, err := p.WithServicesEnabled(names...)
+	if err != nil {
+		return nil, err
+	}
+	// services enabled only now had their env_file left unread by the loader
+	return enabled.WithServicesEnvironmentResolved(false)
 }

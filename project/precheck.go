@@ -9,6 +9,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/go-units"
+	"github.com/mattn/go-shellwords"
 )
 
 // precheck looks at literal values in each file before compose-go loads them.
@@ -58,6 +59,11 @@ func precheckService(file, name string, svc map[string]any) error {
 	if b, ok := svc["build"].(map[string]any); ok {
 		if err := checkSize(b["shm_size"]); err != nil {
 			return &Error{File: file, Path: keyPath("services", name, "build", "shm_size"), Msg: err.Error()}
+		}
+	}
+	for _, k := range []string{"command", "entrypoint"} {
+		if err := checkShellString(svc[k]); err != nil {
+			return &Error{File: file, Path: keyPath("services", name, k), Msg: err.Error()}
 		}
 	}
 	if v, ok := literal(svc["cpus"]); ok {
@@ -158,4 +164,27 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// checkShellString refuses a string command that holds shell operators: the
+// specification splits it into words without a shell, and the splitter stops
+// at the first unquoted operator, so `echo hi && sleep 1` would run as
+// `echo hi`, the rest dropped without a word.
+func checkShellString(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	p := shellwords.NewParser()
+	if _, err := p.Parse(s); err != nil {
+		return fmt.Errorf("cannot split %q into words: %v", s, err)
+	}
+	if p.Position > 0 {
+		op := strings.TrimSpace(s[p.Position:])
+		if len(op) > 2 {
+			op = op[:2]
+		}
+		return fmt.Errorf("%q contains the shell operator %q but is not run by a shell: write [\"sh\", \"-c\", %q] to use a shell", s, strings.TrimSpace(op), s)
+	}
+	return nil
 }

@@ -53,16 +53,14 @@ func runConfig(cmd *cobra.Command, app *App, o configOptions, services []string)
 	if o.format != "yaml" && o.format != "json" {
 		return usageError{fmt.Errorf("invalid --format %q: use yaml or json", o.format)}
 	}
-	p, err := app.loadProject(cmd.Context(), func(po *project.Options) { po.NoInterpolate = o.noInterpolate })
+	p, err := app.loadProject(cmd.Context(), func(po *project.Options) {
+		po.NoInterpolate = o.noInterpolate
+		po.Services = services
+	})
 	if err != nil {
 		return err
 	}
 	if len(services) > 0 {
-		for _, s := range services {
-			if _, ok := p.Services[s]; !ok {
-				return fmt.Errorf("no such service: %s", s)
-			}
-		}
 		selected, err := p.WithSelectedServices(services)
 		if err != nil {
 			return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,7 +10,6 @@ import (
 	"testing"
 )
 
-var knownBugs = flag.Bool("known-bugs", false, "also run the tests of known, not yet fixed bugs (they fail)")
 
 // Each directory under testdata/config is a project whose canonical model
 // (`envctl config`) is kept in expected.yaml, and for some in expected.json.
@@ -449,10 +447,7 @@ func TestConfigFormatJSON(t *testing.T) {
 // docker compose enables the profiles of the services named on the command
 // line (cmd/compose/compose.go: project.WithServicesEnabled(services...)), so
 // `docker compose config debug` prints debug although its profile is off.
-func TestKnownBugConfigNamedServiceEnablesItsProfile(t *testing.T) {
-	if !*knownBugs {
-		t.Skip("known bug, not fixed yet: run with -known-bugs")
-	}
+func TestConfigNamedServiceEnablesItsProfile(t *testing.T) {
 	code, out, stderr := configIn(t, fixture(t, "profiles"), "config", "--services", "debug")
 	if code != exitOK || out != "debug\n" {
 		t.Errorf("config --services debug: exit %d, stdout %q, stderr %q; want debug", code, out, stderr)
@@ -463,10 +458,7 @@ func TestKnownBugConfigNamedServiceEnablesItsProfile(t *testing.T) {
 // first unquoted ; & | < or >: `command: echo hi && sleep 1` is loaded as
 // [echo, hi] and the rest is dropped without a word. docker-compose v1 kept
 // every word; envctl must either keep them or refuse the file with a message.
-func TestKnownBugConfigStringCommandIsNotTruncated(t *testing.T) {
-	if !*knownBugs {
-		t.Skip("known bug, not fixed yet: run with -known-bugs")
-	}
+func TestConfigStringCommandIsNotTruncated(t *testing.T) {
 	dir := t.TempDir()
 	compose := "services:\n  web:\n    image: busybox:1.36\n    command: echo hi && sleep 1\n"
 	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
