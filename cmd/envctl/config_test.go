@@ -10,7 +10,6 @@ import (
 	"testing"
 )
 
-
 // Each directory under testdata/config is a project whose canonical model
 // (`envctl config`) is kept in expected.yaml, and for some in expected.json.
 // An optional shell-env file holds the process environment (KEY=VALUE lines);
