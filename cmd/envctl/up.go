@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/envctl/envctl/engine"
+	"github.com/envctl/envctl/project"
 )
 
 type upOptions struct {
@@ -133,7 +134,8 @@ func runUp(cmd *cobra.Command, app *App, o upOptions, services []string) error {
 		return usageError{fmt.Errorf("--abort-on-container-exit and --abort-on-container-failure cannot be combined with -d")}
 	}
 	ctx := cmd.Context()
-	p, err := app.loadProject(ctx, nil)
+	// naming a service enables its profile, as in docker compose
+	p, err := app.loadProject(ctx, func(po *project.Options) { po.Services = services })
 	if err != nil {
 		return err
 	}
