@@ -134,19 +134,19 @@ func restart(s types.ServiceConfig) (container.RestartPolicy, error) {
 // win, as in docker compose.
 func resources(s types.ServiceConfig) container.Resources {
 	r := container.Resources{
-		CPUShares:         s.CPUShares,
-		CPUPeriod:         s.CPUPeriod,
-		CPUQuota:          s.CPUQuota,
-		CPURealtimePeriod: s.CPURTPeriod,
+		CPUShares:          s.CPUShares,
+		CPUPeriod:          s.CPUPeriod,
+		CPUQuota:           s.CPUQuota,
+		CPURealtimePeriod:  s.CPURTPeriod,
 		CPURealtimeRuntime: s.CPURTRuntime,
-		CpusetCpus:        s.CPUSet,
-		Memory:            int64(s.MemLimit),
-		MemoryReservation: int64(s.MemReservation),
-		MemorySwap:        int64(s.MemSwapLimit),
-		NanoCPUs:          int64(s.CPUS * 1e9),
-		OomKillDisable:    &s.OomKillDisable,
-		CgroupParent:      s.CgroupParent,
-		DeviceCgroupRules: s.DeviceCgroupRules,
+		CpusetCpus:         s.CPUSet,
+		Memory:             int64(s.MemLimit),
+		MemoryReservation:  int64(s.MemReservation),
+		MemorySwap:         int64(s.MemSwapLimit),
+		NanoCPUs:           int64(s.CPUS * 1e9),
+		OomKillDisable:     &s.OomKillDisable,
+		CgroupParent:       s.CgroupParent,
+		DeviceCgroupRules:  s.DeviceCgroupRules,
 	}
 	if s.MemSwappiness != 0 {
 		v := int64(s.MemSwappiness)
