@@ -344,23 +344,23 @@ func (c *converge) condition(ctx context.Context, d project.Dep) error {
 		if i < len(names) {
 			name = names[i]
 		}
-		id := "Container " + name
+		ev := "Container " + name
 		eg.Go(func() error {
 			var err error
-			c.e.event(id, "Waiting", "", false)
+			c.e.event(ev, "Waiting", "", false)
 			if d.Condition == project.ConditionHealthy {
-				err = c.e.waitHealthy(ctx, c.watch, ids[i], name)
+				err = c.e.waitHealthy(ctx, c.watch, id, name)
 				if err == nil {
-					c.e.event(id, "Healthy", "", true)
+					c.e.event(ev, "Healthy", "", true)
 				}
 			} else {
-				err = c.e.waitCompleted(ctx, c.watch, ids[i], name)
+				err = c.e.waitCompleted(ctx, c.watch, id, name)
 				if err == nil {
-					c.e.event(id, "Exited", "", true)
+					c.e.event(ev, "Exited", "", true)
 				}
 			}
 			if err != nil {
-				c.e.eventErr(id, err)
+				c.e.eventErr(ev, err)
 			}
 			return err
 		})
