@@ -33,14 +33,19 @@ func newRootCmd(app *App) *cobra.Command {
 			return checkGlobal(&app.Global)
 		},
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		// root's own flags are parsed before the subcommand, so that -f and -p
+		// there are --file and --project-name while `rm -f`, `logs -f` and
+		// `run -p` keep their own meaning after it, as in docker compose
+		TraverseChildren: true,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err}
 	})
 	g := &app.Global
+	local := root.Flags()
+	local.StringArrayVarP(&g.Files, "file", "f", nil, "Compose configuration files (repeatable; - reads stdin)")
+	local.StringVarP(&g.ProjectName, "project-name", "p", "", "Project name")
 	f := root.PersistentFlags()
-	f.StringArrayVarP(&g.Files, "file", "f", nil, "Compose configuration files (repeatable; - reads stdin)")
-	f.StringVarP(&g.ProjectName, "project-name", "p", "", "Project name")
 	f.StringVar(&g.ProjectDir, "project-directory", "", "Alternate working directory (default: the first file's directory)")
 	f.StringArrayVar(&g.Profiles, "profile", nil, "Profile to enable (repeatable)")
 	f.StringArrayVar(&g.EnvFiles, "env-file", envList(app, "COMPOSE_ENV_FILES"), "Alternate environment file (repeatable)")
