@@ -122,11 +122,18 @@ func (e *Engine) stopContainer(ctx context.Context, id, name string, timeout *in
 	return nil
 }
 
-// removeContainer stops and removes; volumes goes with anonymous volumes the
-// engine created for it.
+// removeContainer stops and removes; volumes goes with its anonymous
+// volumes: those the engine created for it and those envctl created for it.
 func (e *Engine) removeContainer(ctx context.Context, id, name string, timeout *int, volumes bool) error {
 	if err := e.stopContainer(ctx, id, name, timeout); err != nil {
 		return err
+	}
+	var anon []string
+	if volumes {
+		var err error
+		if anon, err = e.ownAnonVolumes(ctx, id); err != nil {
+			return err
+		}
 	}
 	ev := "Container " + name
 	e.event(ev, "Removing", "", false)
@@ -137,7 +144,41 @@ func (e *Engine) removeContainer(ctx context.Context, id, name string, timeout *
 		return err
 	}
 	e.event(ev, "Removed", "", true)
+	for _, v := range anon {
+		if err := e.removeVolume(ctx, v); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// ownAnonVolumes are the volumes envctl created for a container's anonymous
+// mounts. To the engine they are named volumes, so RemoveVolumes leaves them.
+func (e *Engine) ownAnonVolumes(ctx context.Context, id string) ([]string, error) {
+	info, err := e.api.ContainerInspect(ctx, id)
+	if errdefs.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range info.Mounts {
+		if m.Type != "volume" || m.Name == "" {
+			continue
+		}
+		v, err := e.api.VolumeInspect(ctx, m.Name)
+		if errdefs.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v.Labels[convert.LabelAnonTarget] != "" {
+			out = append(out, v.Name)
+		}
+	}
+	return out, nil
 }
 
 func sortedDirs(m map[string]bool) []string {

@@ -147,7 +147,7 @@ func (c *converge) service(ctx context.Context, name string) error {
 	c.created[name].fire(nil)
 	if !c.pl.Start {
 		for _, old := range olds {
-			if err := c.e.removeContainer(ctx, old.ID, old.Name, c.opts.Timeout, false); err != nil {
+			if err := c.e.removeContainer(ctx, old.ID, old.Name, c.opts.Timeout, c.opts.RenewAnonVolumes); err != nil {
 				return err
 			}
 		}
@@ -394,7 +394,7 @@ func (c *converge) startAll(ctx context.Context, svc types.ServiceConfig, sp *pl
 				return err
 			}
 			if old, ok := olds[r.Number]; ok {
-				return c.e.removeContainer(ctx, old.ID, old.Name, c.opts.Timeout, false)
+				return c.e.removeContainer(ctx, old.ID, old.Name, c.opts.Timeout, c.opts.RenewAnonVolumes)
 			}
 			return nil
 		})

@@ -98,7 +98,8 @@ func (e *Engine) listAnonVolumes(ctx context.Context, projectName string) (*anon
 
 // anonVolumesFor returns the volume for each anonymous mount of a replica:
 // the one it had before, so data survives recreate and re-scaling, unless
-// renew (-V) asks for fresh ones. The engine picks the random name, as it
+// renew (-V) asks for fresh ones; the replaced container is then removed
+// with its volumes, so that none linger. The engine picks the random name, as it
 // does for anonymous volumes, and labels tie it to the replica.
 func (e *Engine) anonVolumesFor(ctx context.Context, a *anonVolumes, p *project.Project, svc types.ServiceConfig, r plan.Replica, renew bool) (map[string]string, error) {
 	out := map[string]string{}
@@ -113,6 +114,14 @@ func (e *Engine) anonVolumesFor(ctx context.Context, a *anonVolumes, p *project.
 		if ok && !renew {
 			out[v.Target] = name
 			continue
+		}
+		if ok && r.Old == nil {
+			// -V on a new replica: its data from an earlier scale-up goes, or
+			// two volumes would claim the same replica and path. A recreated
+			// replica's old volumes go with its old container instead.
+			if err := e.removeVolume(ctx, name); err != nil {
+				return nil, err
+			}
 		}
 		if !renew && r.Old != nil {
 			if name := e.engineAnonVolume(ctx, r.Old.ID, v.Target); name != "" {
