@@ -4,7 +4,7 @@ BIN       := bin/envctl
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 E2E_PARALLEL ?= 3
 
-.PHONY: all build unit e2e test lint images tools bench clean
+.PHONY: all build unit e2e test lint images tools bench bench-quick clean
 
 all: build
 
@@ -31,10 +31,15 @@ images: tools
 e2e: build images
 	ENVCTL_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 45m -parallel $(E2E_PARALLEL) ./e2e/
 
-test: lint unit e2e
+test: lint unit e2e bench-quick
 
+# side by side with docker compose and the engine floor; BENCH_FLAGS e.g. -only 1,3 -runs 7
 bench: build images
-	$(GO) run ./bench -envctl $(CURDIR)/$(BIN) -out BENCHMARKS.md
+	$(GO) run ./bench -envctl $(CURDIR)/$(BIN) -out BENCHMARKS.md $(BENCH_FLAGS)
+
+# the benchmark as a smoke test: every scenario once, and an interrupted run cleans up
+bench-quick: build images
+	ENVCTL_BIN=$(CURDIR)/$(BIN) BENCH_QUICK=1 $(GO) test -count=1 -timeout 20m ./bench/...
 
 clean:
 	rm -rf bin

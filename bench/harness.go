@@ -23,6 +23,7 @@ type config struct {
 	quick       bool
 	only        []string
 	composeBins []string
+	prefix      string // of project names; random when empty
 }
 
 // harness is one benchmark run: its engine connection, the tools found, and
@@ -41,9 +42,10 @@ type harness struct {
 // run measures every scenario and returns the report, also a partial one
 // when interrupted.
 func run(ctx context.Context, cfg config, log io.Writer) (*report, error) {
-	suffix := make([]byte, 3)
-	_, _ = rand.Read(suffix)
-	h := &harness{cfg: cfg, log: log, prefix: "ebench-" + hex.EncodeToString(suffix) + "-"}
+	h := &harness{cfg: cfg, log: log, prefix: cfg.prefix}
+	if h.prefix == "" {
+		h.prefix = randomPrefix()
+	}
 	var err error
 	if h.api, err = client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation()); err != nil {
 		return nil, err
@@ -62,7 +64,7 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 		return nil, err
 	}
 	h.tools = discoverTools(ctx, cfg, h.floor, log)
-	rep := &report{started: time.Now(), quick: cfg.quick, runs: cfg.runs, machine: machineInfo(ctx, h.api, h.tools)}
+	rep := &report{started: time.Now(), quick: cfg.quick, runs: cfg.runs, prefix: h.prefix, machine: machineInfo(ctx, h.api, h.tools)}
 	for _, sc := range scenarios() {
 		if len(cfg.only) > 0 && !slices.Contains(cfg.only, sc.id) {
 			continue
@@ -77,6 +79,13 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 	rep.finished = time.Now()
 	rep.machine.loadEnd = loadAverage()
 	return rep, nil
+}
+
+// randomPrefix names this run's projects apart from everyone else's.
+func randomPrefix() string {
+	suffix := make([]byte, 3)
+	_, _ = rand.Read(suffix)
+	return "ebench-" + hex.EncodeToString(suffix) + "-"
 }
 
 func (h *harness) buildFloor(ctx context.Context) error {

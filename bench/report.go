@@ -10,6 +10,7 @@ import (
 type report struct {
 	started, finished time.Time
 	quick             bool
+	prefix            string // of every project name the run used
 	runs              int
 	machine           machine
 	results           []*result
