@@ -4,8 +4,11 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,37 +18,107 @@ import (
 	"github.com/envctl/envctl/engine/convert"
 )
 
+// createContainer creates one container. One that needs work after create
+// (more networks, copied secrets) is created under a temporary name and
+// renamed when complete: an envctl killed half-way leaves a container the
+// next plan sees as misnamed and replaces, never one that looks finished.
 func (e *Engine) createContainer(ctx context.Context, in convert.Input) (string, error) {
-	id := "Container " + in.Name
-	e.event(id, "Creating", "", false)
+	ev := "Container " + in.Name
+	e.event(ev, "Creating", "", false)
 	out, err := convert.Container(in)
 	if err != nil {
-		e.eventErr(id, err)
+		e.eventErr(ev, err)
 		return "", err
 	}
 	for _, w := range out.Warnings {
 		e.warn("service %s: %s", in.Service.Name, w)
 	}
-	resp, err := e.api.ContainerCreate(ctx, out.Config, out.Host, out.Network, out.Platform, in.Name)
+	id, err := e.createComplete(ctx, in, out)
 	if err != nil {
-		err = describeCreateError(in, err)
-		e.eventErr(id, err)
+		e.eventErr(ev, err)
 		return "", err
 	}
+	e.event(ev, "Created", "", true)
+	return id, nil
+}
+
+func (e *Engine) createComplete(ctx context.Context, in convert.Input, out *convert.Output) (string, error) {
+	partial := len(out.Connect) > 0 || len(out.Copies) > 0
+	name := in.Name
+	if partial {
+		name = partialName(in.Name)
+	}
+	var resp container.CreateResponse
+	err := e.claimName(ctx, in, func() error {
+		var err error
+		resp, err = e.api.ContainerCreate(ctx, out.Config, out.Host, out.Network, out.Platform, name)
+		return err
+	})
+	if err != nil {
+		return "", describeCreateError(in, err)
+	}
+	if !partial {
+		return resp.ID, nil
+	}
+	err = e.finishCreate(ctx, in, out, resp.ID)
+	if err == nil {
+		err = e.claimName(ctx, in, func() error { return e.api.ContainerRename(ctx, resp.ID, in.Name) })
+	}
+	if err != nil {
+		// best effort: a leftover would be replaced by the next up anyway
+		_ = e.api.ContainerRemove(context.WithoutCancel(ctx), resp.ID, container.RemoveOptions{Force: true})
+		return "", err
+	}
+	return resp.ID, nil
+}
+
+func (e *Engine) finishCreate(ctx context.Context, in convert.Input, out *convert.Output, id string) error {
 	for _, ep := range out.Connect {
-		if err := e.api.NetworkConnect(ctx, ep.Network, resp.ID, ep.Settings); err != nil {
-			e.eventErr(id, err)
-			return resp.ID, fmt.Errorf("connect %s to %s: %w", in.Name, ep.Network, err)
+		if err := e.api.NetworkConnect(ctx, ep.Network, id, ep.Settings); err != nil {
+			return fmt.Errorf("connect %s to %s: %w", in.Name, ep.Network, err)
 		}
 	}
 	if len(out.Copies) > 0 {
-		if err := e.copyFiles(ctx, resp.ID, out.Copies); err != nil {
-			e.eventErr(id, err)
-			return resp.ID, fmt.Errorf("secrets and configs of %s: %w", in.Name, err)
+		if err := e.copyFiles(ctx, id, out.Copies); err != nil {
+			return fmt.Errorf("secrets and configs of %s: %w", in.Name, err)
 		}
 	}
-	e.event(id, "Created", "", true)
-	return resp.ID, nil
+	return nil
+}
+
+func partialName(name string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return "partial-" + hex.EncodeToString(b) + "_" + name
+}
+
+// claimName runs a create or rename and, if the name is taken by a container
+// of this very replica, removes that one and tries again. The project lock
+// means no other envctl is working here, so such a container is what a
+// killed run left, possibly created by the engine after the plan looked.
+func (e *Engine) claimName(ctx context.Context, in convert.Input, do func() error) error {
+	err := do()
+	if !errdefs.IsConflict(err) {
+		return err
+	}
+	info, ierr := e.api.ContainerInspect(ctx, in.Name)
+	if ierr != nil || info.Config == nil {
+		return err
+	}
+	l := info.Config.Labels
+	oneOff := "False"
+	if in.OneOff {
+		oneOff = "True"
+	}
+	if l[convert.LabelProject] != in.Project.Name || l[convert.LabelService] != in.Service.Name ||
+		l[convert.LabelNumber] != strconv.Itoa(in.Number) || l[convert.LabelOneOff] != oneOff {
+		return err
+	}
+	e.warn("removing container %s left by an interrupted run", in.Name)
+	if rerr := e.api.ContainerRemove(ctx, info.ID, container.RemoveOptions{Force: true}); rerr != nil && !errdefs.IsNotFound(rerr) {
+		return err
+	}
+	return do()
 }
 
 func describeCreateError(in convert.Input, err error) error {
@@ -138,6 +211,10 @@ func (e *Engine) removeContainer(ctx context.Context, id, name string, timeout *
 	ev := "Container " + name
 	e.event(ev, "Removing", "", false)
 	err := e.api.ContainerRemove(ctx, id, container.RemoveOptions{RemoveVolumes: volumes, Force: true})
+	if errdefs.IsConflict(err) && strings.Contains(err.Error(), "already in progress") {
+		// an envctl killed mid-remove left the engine removing it: wait for that
+		err = e.waitRemoved(ctx, id)
+	}
 	if err != nil && !errdefs.IsNotFound(err) {
 		err = fmt.Errorf("remove %s: %w", name, err)
 		e.eventErr(ev, err)
@@ -150,6 +227,16 @@ func (e *Engine) removeContainer(ctx context.Context, id, name string, timeout *
 		}
 	}
 	return nil
+}
+
+func (e *Engine) waitRemoved(ctx context.Context, id string) error {
+	waitC, errC := e.api.ContainerWait(ctx, id, container.WaitConditionRemoved)
+	select {
+	case <-waitC:
+		return nil
+	case err := <-errC:
+		return err
+	}
 }
 
 // ownAnonVolumes are the volumes envctl created for a container's anonymous

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -21,7 +22,8 @@ import (
 // left: it finds everything up to date and succeeds. The kernel drops the lock
 // when its holder dies, even by kill -9, so a crash never leaves it held.
 // It covers commands on this machine; two machines driving one remote engine
-// are not serialised.
+// are not serialised. The file also tells whether its last holder was killed
+// (see afterCrash).
 func (e *Engine) lockProject(ctx context.Context, projectName string) (func(), error) {
 	sum := sha256.Sum256([]byte(e.api.DaemonHost() + "\x00" + projectName))
 	dir := filepath.Join(os.TempDir(), "envctl-locks")
@@ -36,7 +38,14 @@ func (e *Engine) lockProject(ctx context.Context, projectName string) (func(), e
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
+			if err := e.afterCrash(ctx, f, projectName); err != nil {
+				_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+				f.Close()
+				return nil, err
+			}
 			return func() {
+				// a clean end empties the file: see afterCrash
+				_ = f.Truncate(0)
 				_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 				f.Close()
 			}, nil
@@ -56,4 +65,47 @@ func (e *Engine) lockProject(ctx context.Context, projectName string) (func(), e
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// afterCrash marks the lock file busy and, if the last holder never cleared
+// its mark (it was killed), waits for the project's containers to settle
+// first: the engine finishes the requests of a killed client (a create, a
+// rename), and a plan made while they land would miss them.
+func (e *Engine) afterCrash(ctx context.Context, f *os.File, projectName string) error {
+	mark := make([]byte, 1)
+	n, _ := f.ReadAt(mark, 0)
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := f.WriteAt([]byte(fmt.Sprintf("pid %d\n", os.Getpid())), 0); err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	e.event("Project "+projectName, "Waiting", "for the engine to finish what an interrupted envctl started", false)
+	defer e.event("Project "+projectName, "Ready", "", true)
+	const step, stableFor, atMost = 250 * time.Millisecond, 4, 40
+	last, same := "", 0
+	for i := 0; i < atMost && same < stableFor; i++ {
+		list, err := e.containers(ctx, projectName, true)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		for _, c := range list {
+			fmt.Fprintf(&b, "%s %s %s\n", c.ID, containerName(c), c.State)
+		}
+		if b.String() == last {
+			same++
+		} else {
+			last, same = b.String(), 0
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(step):
+		}
+	}
+	return nil
 }
