@@ -11,6 +11,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/errdefs"
 	"github.com/docker/docker/pkg/stdcopy"
 
 	"github.com/envctl/envctl/engine/convert"
@@ -45,13 +46,22 @@ type logFollow struct {
 	merger  *logs.Merger
 	want    map[string]bool
 	mu      sync.Mutex
-	active  map[string]bool   // container IDs being streamed
-	again   map[string]bool   // started again while its previous stream was still ending
-	last    map[string]string // container ID -> timestamp of its last line
-	seen    map[string]bool
+	ctrs    map[string]*followed // by container ID
 	wg      sync.WaitGroup
 	changed chan struct{}
 	errs    chan error
+}
+
+// followed is what a follow knows of one container. Status lines wait for
+// the container's stream to end, so they come after its last line.
+type followed struct {
+	name, service string
+	active        bool   // its stream is open
+	again         bool   // started again while its stream was still ending
+	last          string // timestamp of its last line printed
+	stopped       bool   // not running, as far as events tell
+	exit          *int   // exit code heard while its stream was still open
+	restarted     bool   // print "restarted" when the next stream opens
 }
 
 // Logs prints the logs of the project's containers to out.
@@ -59,8 +69,8 @@ func (e *Engine) Logs(ctx context.Context, projectName string, o LogsOptions, ou
 	if o.settle == 0 {
 		o.settle = 3 * time.Second
 	}
-	f := &logFollow{e: e, project: projectName, o: o, want: map[string]bool{}, active: map[string]bool{}, again: map[string]bool{},
-		last: map[string]string{}, seen: map[string]bool{}, changed: make(chan struct{}, 1), errs: make(chan error, 1)}
+	f := &logFollow{e: e, project: projectName, o: o, want: map[string]bool{}, ctrs: map[string]*followed{},
+		changed: make(chan struct{}, 1), errs: make(chan error, 1)}
 	for _, s := range o.Services {
 		f.want[s] = true
 	}
@@ -99,8 +109,11 @@ func (e *Engine) Logs(ctx context.Context, projectName string, o LogsOptions, ou
 		go func() { mergeDone <- f.merger.Run() }()
 	}
 	for _, c := range initial {
-		f.seen[c.ID] = true
-		f.start(ctx, c.ID, containerName(c), c.Labels[convert.LabelService], "")
+		f.ctrs[c.ID] = &followed{name: containerName(c), service: c.Labels[convert.LabelService],
+			stopped: c.State != "running" && c.State != "paused"}
+	}
+	for _, c := range initial {
+		f.start(ctx, c.ID, "")
 	}
 	if o.Follow {
 		err = f.follow(ctx, msgs, evErrs)
@@ -112,6 +125,9 @@ func (e *Engine) Logs(ctx context.Context, projectName string, o LogsOptions, ou
 			err = merr
 		}
 	}
+	if ferr := f.printer.Flush(); err == nil {
+		err = ferr
+	}
 	if err == nil {
 		select {
 		case err = <-f.errs:
@@ -122,6 +138,9 @@ func (e *Engine) Logs(ctx context.Context, projectName string, o LogsOptions, ou
 }
 
 func (f *logFollow) selected(labels map[string]string) bool {
+	if labels[convert.LabelOneOff] == "True" {
+		return false
+	}
 	if len(f.want) > 0 && !f.want[labels[convert.LabelService]] {
 		return false
 	}
@@ -131,37 +150,49 @@ func (f *logFollow) selected(labels map[string]string) bool {
 	return true
 }
 
-// start streams one container, from after since when resuming.
-func (f *logFollow) start(ctx context.Context, id, name, service, since string) {
+// start streams one known container, from after since when resuming. A
+// merge lane is opened here, before the stream goroutine, so the merger
+// waits for this container from the start.
+func (f *logFollow) start(ctx context.Context, id, since string) {
 	f.mu.Lock()
-	if f.active[id] {
-		if since != "" || f.seen[id] {
-			f.again[id] = true
-		}
+	c := f.ctrs[id]
+	if c.active {
+		c.again = true
 		f.mu.Unlock()
 		return
 	}
-	f.active[id] = true
+	c.active = true
+	restarted := c.restarted
+	c.restarted = false
 	f.mu.Unlock()
+	if restarted {
+		f.printer.Status(c.name, c.service, c.name+" restarted")
+	}
+	var lane *logs.Lane
+	if f.merger != nil {
+		lane = f.merger.Lane()
+	}
 	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
-		last, err := f.stream(ctx, id, name, service, since)
+		last, err := f.stream(ctx, id, c, since, lane)
 		f.mu.Lock()
-		delete(f.active, id)
+		c.active = false
 		if last != "" {
-			f.last[id] = last
+			c.last = last
 		}
-		again := f.again[id]
-		delete(f.again, id)
-		resume := f.last[id]
+		again, exit, resume := c.again, c.exit, c.last
+		c.again, c.exit = false, nil
 		f.mu.Unlock()
+		if exit != nil {
+			f.exited(c, *exit)
+		}
 		if again && ctx.Err() == nil {
-			f.start(ctx, id, name, service, resume)
+			f.start(ctx, id, resume)
 		}
 		if err != nil && ctx.Err() == nil {
 			select {
-			case f.errs <- fmt.Errorf("logs of %s: %w", name, err):
+			case f.errs <- fmt.Errorf("logs of %s: %w", c.name, err):
 			default:
 			}
 		}
@@ -172,8 +203,21 @@ func (f *logFollow) start(ctx context.Context, id, name, service, since string) 
 	}()
 }
 
-func (f *logFollow) stream(ctx context.Context, id, name, service, since string) (string, error) {
+func (f *logFollow) exited(c *followed, code int) {
+	f.printer.Status(c.name, c.service, fmt.Sprintf("%s exited with code %d", c.name, code))
+	if f.o.OnExit != nil {
+		f.o.OnExit(c.name, c.service, code)
+	}
+}
+
+func (f *logFollow) stream(ctx context.Context, id string, c *followed, since string, lane *logs.Lane) (string, error) {
+	if lane != nil {
+		defer lane.Done()
+	}
 	info, err := f.e.api.ContainerInspect(ctx, id)
+	if errdefs.IsNotFound(err) {
+		return "", nil // removed meanwhile, by a recreate or rm
+	}
 	if err != nil {
 		return "", err
 	}
@@ -183,29 +227,32 @@ func (f *logFollow) stream(ctx context.Context, id, name, service, since string)
 		opts.Since, opts.Tail = nextNano(since), ""
 	}
 	rc, err := f.e.api.ContainerLogs(ctx, id, opts)
+	if errdefs.IsNotFound(err) {
+		return "", nil
+	}
 	if err != nil {
 		return "", err
 	}
 	defer rc.Close()
-	stdout := f.printer.Source(name, service, true)
-	stderr := f.printer.Source(name, service, true)
-	if f.merger != nil {
-		f.merger.Add(stdout)
-		f.merger.Add(stderr)
-		defer f.merger.Done(stderr)
-		defer f.merger.Done(stdout)
+	stdout := f.printer.Source(c.name, c.service, true)
+	stderr := f.printer.Source(c.name, c.service, true)
+	if lane != nil {
+		lane.Attach(stdout)
+		lane.Attach(stderr)
 	}
 	if info.Config != nil && info.Config.Tty {
-		_, err = io.Copy(stdout, rc)
+		_, err = io.Copy(stdout.Unframed(), rc)
 	} else {
+		stdout.Framed, stderr.Framed = true, true
 		_, err = stdcopy.StdCopy(stdout, stderr, rc)
 	}
-	stdout.Close()
-	stderr.Close()
-	last := stdout.LastTimestamp
-	if stderr.LastTimestamp > last {
-		last = stderr.LastTimestamp
+	if cerr := stdout.Close(); err == nil {
+		err = cerr
 	}
+	if cerr := stderr.Close(); err == nil {
+		err = cerr
+	}
+	last := max(stdout.LastTimestamp(), stderr.LastTimestamp())
 	if ctx.Err() != nil {
 		err = nil
 	}
@@ -236,27 +283,8 @@ func (f *logFollow) follow(ctx context.Context, msgs <-chan events.Message, errs
 			}
 			return fmt.Errorf("engine events: %w", err)
 		case m := <-msgs:
-			if !f.selected(m.Actor.Attributes) {
-				continue
-			}
-			name := m.Actor.Attributes["name"]
-			service := m.Actor.Attributes[convert.LabelService]
-			switch m.Action {
-			case "die":
-				code, _ := strconv.Atoi(m.Actor.Attributes["exitCode"])
-				f.printer.Status(name, service, fmt.Sprintf("%s exited with code %d", name, code))
-				if f.o.OnExit != nil {
-					f.o.OnExit(name, service, code)
-				}
-			case "start":
-				f.mu.Lock()
-				resume, seen := f.last[m.Actor.ID], f.seen[m.Actor.ID]
-				f.seen[m.Actor.ID] = true
-				f.mu.Unlock()
-				if seen {
-					f.printer.Status(name, service, name+" restarted")
-				}
-				f.start(ctx, m.Actor.ID, name, service, resume)
+			if f.selected(m.Actor.Attributes) {
+				f.event(ctx, m)
 			}
 		case <-f.changed:
 		case <-settle.C:
@@ -272,10 +300,55 @@ func (f *logFollow) follow(ctx context.Context, msgs <-chan events.Message, errs
 	}
 }
 
+func (f *logFollow) event(ctx context.Context, m events.Message) {
+	id := m.Actor.ID
+	f.mu.Lock()
+	c, seen := f.ctrs[id]
+	switch m.Action {
+	case "die":
+		if !seen {
+			f.mu.Unlock()
+			return
+		}
+		code, _ := strconv.Atoi(m.Actor.Attributes["exitCode"])
+		c.stopped = true
+		if c.active {
+			c.exit = &code
+			f.mu.Unlock()
+			return
+		}
+		f.mu.Unlock()
+		f.exited(c, code)
+	case "start":
+		if seen && !c.stopped {
+			// it started before the listing and after the subscription
+			f.mu.Unlock()
+			return
+		}
+		if !seen {
+			c = &followed{name: m.Actor.Attributes["name"], service: m.Actor.Attributes[convert.LabelService]}
+			f.ctrs[id] = c
+		}
+		c.restarted = seen
+		c.stopped = false
+		resume := c.last
+		f.mu.Unlock()
+		f.start(ctx, id, resume)
+	default:
+		f.mu.Unlock()
+	}
+}
+
 func (f *logFollow) streaming() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.active)
+	n := 0
+	for _, c := range f.ctrs {
+		if c.active {
+			n++
+		}
+	}
+	return n
 }
 
 // idle: no stream open and no selected container running or restarting.

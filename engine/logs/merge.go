@@ -1,81 +1,114 @@
 package logs
 
 import (
-	"container/heap"
+	"bytes"
 	"sync"
 	"time"
 )
 
-// Merger interleaves the lines of several sources by the engine's timestamps.
-// A line is printed once every open source has a line waiting or has ended,
-// so the output is in timestamp order; a source that stays quiet longer than
-// the patience delay while following is passed over, so a follow never stalls
-// on an idle container (its later lines are still printed in its own order).
+// Merger interleaves the lines of several lanes (one per container) by the
+// engine's timestamps. A line is printed once every open lane has a line
+// waiting or has ended, so the output is in timestamp order; a lane that
+// stays quiet longer than the patience delay while following is passed over,
+// so a follow never stalls on an idle container (its later lines are still
+// printed in its own order).
+//
+// A container's stdout and stderr share a lane: they come in one stream from
+// the engine, already in order, and must not wait for each other.
 type Merger struct {
 	p        *Printer
 	mu       sync.Mutex
-	cond     *sync.Cond
-	queues   map[*Source][]stamped
-	open     map[*Source]bool
-	lastSeen map[*Source]time.Time
+	wake     *sync.Cond // the printing loop waits on it
+	room     *sync.Cond // lanes with a full queue wait on it
+	lanes    []*Lane
 	patience time.Duration
+	limit    int
 	err      error
 	stopped  bool
 }
 
-type stamped struct {
-	ts   string
-	line []byte
-	seq  int
+// Lane is one container's lines, in the order the engine sent them.
+type Lane struct {
+	m        *Merger
+	q        []item
+	head     int
+	open     bool
+	lastSeen time.Time
 }
 
-// NewMerger merges for printer p. patience 0 waits for every source forever,
+type item struct {
+	src   *Source
+	raw   []byte
+	tsLen int
+}
+
+// NewMerger merges for printer p. patience 0 waits for every lane forever,
 // right for a finite `logs` run.
 func NewMerger(p *Printer, patience time.Duration) *Merger {
-	m := &Merger{p: p, queues: map[*Source][]stamped{}, open: map[*Source]bool{}, lastSeen: map[*Source]time.Time{}, patience: patience}
-	m.cond = sync.NewCond(&m.mu)
+	m := &Merger{p: p, patience: patience, limit: 4096}
+	m.wake = sync.NewCond(&m.mu)
+	m.room = sync.NewCond(&m.mu)
 	return m
 }
 
-// Add routes a source's lines through the merger. The source must carry
-// timestamps.
-func (m *Merger) Add(s *Source) {
+// Lane opens a lane. Open every lane of a finite run before any of them
+// receives lines: a lane that does not exist yet cannot be waited for.
+func (m *Merger) Lane() *Lane {
 	m.mu.Lock()
-	m.open[s] = true
-	m.lastSeen[s] = time.Now()
-	m.mu.Unlock()
-	seq := 0
-	s.sink = func(ts string, line []byte) {
-		m.mu.Lock()
-		seq++
-		m.queues[s] = append(m.queues[s], stamped{ts: ts, line: line, seq: seq})
-		m.lastSeen[s] = time.Now()
-		m.mu.Unlock()
-		m.cond.Broadcast()
-	}
+	defer m.mu.Unlock()
+	l := &Lane{m: m, open: true, lastSeen: time.Now()}
+	m.lanes = append(m.lanes, l)
+	return l
 }
 
-// Done marks a source ended (after its Close).
-func (m *Merger) Done(s *Source) {
+// Attach routes a source's lines through the lane. The source must carry
+// timestamps.
+func (l *Lane) Attach(s *Source) {
+	s.sink = func(raw []byte, tsLen int) { l.push(s, raw, tsLen) }
+}
+
+func (l *Lane) push(s *Source, raw []byte, tsLen int) {
+	m := l.m
+	// one allocation per line: the source reuses its buffers
+	it := item{src: s, raw: bytes.Clone(raw), tsLen: tsLen}
 	m.mu.Lock()
-	delete(m.open, s)
+	for len(l.q)-l.head >= m.limit && !m.stopped {
+		m.room.Wait()
+	}
+	if l.head > 0 && (l.head == len(l.q) || l.head >= 1024 && l.head*2 >= len(l.q)) {
+		// reuse the consumed front instead of growing forever
+		n := copy(l.q, l.q[l.head:])
+		clear(l.q[n:])
+		l.q, l.head = l.q[:n], 0
+	}
+	l.q = append(l.q, it)
+	l.lastSeen = time.Now()
 	m.mu.Unlock()
-	m.cond.Broadcast()
+	m.wake.Signal()
+}
+
+// Done marks the lane ended (after its sources' Close).
+func (l *Lane) Done() {
+	l.m.mu.Lock()
+	l.open = false
+	l.m.mu.Unlock()
+	l.m.wake.Signal()
 }
 
 // Run prints merged lines until Stop, then drains what is queued.
 func (m *Merger) Run() error {
-	var tick *time.Ticker
 	if m.patience > 0 {
-		tick = time.NewTicker(m.patience / 2)
+		// wake the loop so that a lane quiet for too long is passed over
+		tick := time.NewTicker(m.patience / 2)
 		defer tick.Stop()
+		done := make(chan struct{})
+		defer close(done)
 		go func() {
-			for range tick.C {
-				m.cond.Broadcast()
-				m.mu.Lock()
-				stopped := m.stopped
-				m.mu.Unlock()
-				if stopped {
+			for {
+				select {
+				case <-tick.C:
+					m.wake.Signal()
+				case <-done:
 					return
 				}
 			}
@@ -84,82 +117,73 @@ func (m *Merger) Run() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for {
-		s, ok := m.next()
-		if ok {
-			q := m.queues[s]
-			item := q[0]
-			m.queues[s] = q[1:]
+		if l := m.next(); l != nil {
+			it := l.q[l.head]
+			l.q[l.head] = item{}
+			l.head++
 			m.mu.Unlock()
-			err := m.p.writeLine(s, item.line)
+			m.room.Broadcast()
+			err := m.p.writeLine(it.src, it.raw, it.tsLen)
 			m.mu.Lock()
 			if err != nil && m.err == nil {
 				m.err = err
 			}
 			continue
 		}
-		if m.stopped && m.empty() {
+		if m.stopped && len(m.lanes) == 0 {
 			return m.err
 		}
-		m.cond.Wait()
+		m.wake.Wait()
 	}
 }
 
-// Stop ends Run once every queued line is printed.
+// Stop ends Run once every queued line is printed: lanes still open are
+// taken as ended.
 func (m *Merger) Stop() {
 	m.mu.Lock()
 	m.stopped = true
-	for s := range m.open {
-		delete(m.open, s)
+	for _, l := range m.lanes {
+		l.open = false
 	}
 	m.mu.Unlock()
-	m.cond.Broadcast()
+	m.wake.Signal()
+	m.room.Broadcast()
 }
 
-func (m *Merger) empty() bool {
-	for _, q := range m.queues {
-		if len(q) > 0 {
-			return false
+// next picks the lane holding the oldest line, if it is safe to print: no
+// open lane without a queued line may still send an older one. Lanes ended
+// and drained are dropped. Called with mu held.
+func (m *Merger) next() *Lane {
+	kept := m.lanes[:0]
+	for _, l := range m.lanes {
+		if l.open || l.head < len(l.q) {
+			kept = append(kept, l)
 		}
 	}
-	return true
-}
-
-// next picks the source holding the oldest line, if it is safe to print: no
-// open source without a queued line may still send an older one.
-func (m *Merger) next() (*Source, bool) {
-	h := &lineHeap{}
-	for s, q := range m.queues {
-		if len(q) > 0 {
-			heap.Push(h, head{s: s, ts: q[0].ts})
+	clear(m.lanes[len(kept):])
+	m.lanes = kept
+	var best *Lane
+	var now time.Time
+	for _, l := range m.lanes {
+		if l.head == len(l.q) {
+			if m.patience == 0 {
+				return nil
+			}
+			if now.IsZero() {
+				now = time.Now()
+			}
+			if now.Sub(l.lastSeen) < m.patience {
+				return nil
+			}
+			continue
+		}
+		if best == nil || bytes.Compare(l.q[l.head].stamp(), best.q[best.head].stamp()) < 0 {
+			best = l
 		}
 	}
-	if h.Len() == 0 {
-		return nil, false
-	}
-	now := time.Now()
-	for s := range m.open {
-		if len(m.queues[s]) == 0 && (m.patience == 0 || now.Sub(m.lastSeen[s]) < m.patience) {
-			return nil, false
-		}
-	}
-	return heap.Pop(h).(head).s, true
+	return best
 }
 
-type head struct {
-	s  *Source
-	ts string
-}
-
-// lineHeap orders by timestamp; RFC 3339 with fixed nanoseconds compares as text.
-type lineHeap []head
-
-func (h lineHeap) Len() int           { return len(h) }
-func (h lineHeap) Less(i, j int) bool { return h[i].ts < h[j].ts }
-func (h lineHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *lineHeap) Push(x any)        { *h = append(*h, x.(head)) }
-func (h *lineHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
+// stamp is the line's timestamp; RFC 3339 with fixed nanoseconds compares as
+// text.
+func (it item) stamp() []byte { return it.raw[:it.tsLen] }

@@ -4,11 +4,13 @@
 package logs
 
 import (
+	"bufio"
 	"bytes"
 	"hash/fnv"
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fatih/color"
 )
@@ -18,24 +20,52 @@ type Options struct {
 	Color      bool
 	NoPrefix   bool
 	Timestamps bool // keep the engine's timestamp at the start of each line
+	// FlushDelay bounds how long a printed line may sit in the output
+	// buffer; 0 means 10ms. Buffering is what keeps the engine's one-line
+	// log frames from becoming one write(2) each.
+	FlushDelay time.Duration
 }
 
 // Printer writes whole lines from concurrent sources to one writer.
 type Printer struct {
-	mu    sync.Mutex
-	w     io.Writer
-	o     Options
-	width int
+	mu      sync.Mutex
+	bw      *bufio.Writer
+	o       Options
+	width   int
+	timer   *time.Timer
+	pending bool // timer armed
 }
 
 // NewPrinter returns a printer whose prefixes are padded to the longest of
 // names; a longer name seen later widens the padding from then on.
 func NewPrinter(w io.Writer, o Options, names []string) *Printer {
-	p := &Printer{w: w, o: o}
+	if o.FlushDelay <= 0 {
+		o.FlushDelay = 10 * time.Millisecond
+	}
+	p := &Printer{bw: bufio.NewWriterSize(w, 64<<10), o: o}
 	for _, n := range names {
 		p.width = max(p.width, len(n))
 	}
+	p.timer = time.AfterFunc(time.Hour, func() { p.Flush() })
+	p.timer.Stop()
 	return p
+}
+
+// Flush writes out everything printed so far.
+func (p *Printer) Flush() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pending = false
+	return p.bw.Flush()
+}
+
+// scheduleFlush arms the flush timer once per batch, not per line. Called
+// with mu held.
+func (p *Printer) scheduleFlush() {
+	if !p.pending && p.bw.Buffered() > 0 {
+		p.pending = true
+		p.timer.Reset(p.o.FlushDelay)
+	}
 }
 
 var palette = []color.Attribute{color.FgCyan, color.FgYellow, color.FgGreen, color.FgMagenta, color.FgBlue, color.FgRed,
@@ -55,22 +85,35 @@ func colorOf(service string, enabled bool) *color.Color {
 	return c
 }
 
+func (p *Printer) prefixOf(c *color.Color, name string) string {
+	if p.o.NoPrefix {
+		return ""
+	}
+	return c.Sprint(name+strings.Repeat(" ", max(0, p.width-len(name)))+" |") + " "
+}
+
 // Source is one stream (stdout or stderr of one container). It is an
 // io.Writer that may receive any split of the bytes; it prints whole lines.
+// One goroutine writes to a Source; several Sources may write at once.
 type Source struct {
 	p       *Printer
 	name    string
 	color   *color.Color
 	pending []byte
-	// LastTimestamp is the engine timestamp of the last whole line, when the
-	// stream carries timestamps: a follower resumes after it.
-	LastTimestamp string
+	// prefix is cached for the padding width it was made for.
+	prefix      string
+	prefixWidth int
+	last        []byte
 	// Lines counts whole lines written.
 	Lines int
-	// sink, when set, receives lines instead of the printer (--merge).
-	sink func(ts string, line []byte)
+	// sink, when set, receives each raw line (timestamp included, no
+	// newline) instead of the printer; tsLen is the timestamp's length.
+	sink func(raw []byte, tsLen int)
 	// stamped: the stream carries the engine's timestamps.
 	stamped bool
+	// Framed says each Write is one engine log message, as
+	// stdcopy.StdCopy writes them; see Unframed for a TTY's raw stream.
+	Framed bool
 }
 
 // Source starts a stream for container name of service. stamped says the
@@ -79,35 +122,66 @@ func (p *Printer) Source(name, service string, stamped bool) *Source {
 	p.mu.Lock()
 	p.width = max(p.width, len(name))
 	p.mu.Unlock()
-	return &Source{p: p, name: name, color: colorOf(service, p.o.Color), stamped: stamped}
+	return &Source{p: p, name: name, color: colorOf(service, p.o.Color), stamped: stamped, prefixWidth: -1}
 }
 
-// Write implements io.Writer.
+// LastTimestamp is the engine timestamp of the last whole line, when the
+// stream carries timestamps: a follower resumes after it.
+func (s *Source) LastTimestamp() string { return string(s.last) }
+
+// Write implements io.Writer. Unless Framed, b may be any piece of the
+// stream.
 func (s *Source) Write(b []byte) (int, error) {
-	n := len(b)
-	if len(s.pending) > 0 {
-		s.pending = append(s.pending, b...)
-		b = s.pending
-	}
-	end := bytes.LastIndexByte(b, '\n')
-	if end < 0 {
-		s.keep(b)
-		return n, nil
-	}
-	if err := s.emit(b[:end+1]); err != nil {
+	if err := s.write(b, s.Framed); err != nil {
 		return 0, err
 	}
-	s.keep(b[end+1:])
-	return n, nil
+	return len(b), nil
 }
 
-func (s *Source) keep(rest []byte) {
-	if len(rest) == 0 {
-		s.pending = s.pending[:0]
+// write takes the next bytes; msgStart says they begin an engine log
+// message. The engine stores a line longer than its buffer as several
+// messages, each with its own timestamp: a message that continues a line
+// loses its timestamp here, so the line arrives whole.
+func (s *Source) write(b []byte, msgStart bool) error {
+	if msgStart && s.stamped && len(s.pending) > 0 {
+		if sp := bytes.IndexByte(b, ' '); sp > 0 && looksLikeTimestamp(b[:sp]) {
+			b = b[sp+1:]
+		}
+	}
+	if len(s.pending) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			s.pending = append(s.pending, b...)
+			return nil
+		}
+		s.pending = append(s.pending, b[:i+1]...)
+		err := s.emit(s.pending)
+		s.release()
+		if err != nil {
+			return err
+		}
+		b = b[i+1:]
+	}
+	if end := bytes.LastIndexByte(b, '\n'); end >= 0 {
+		if err := s.emit(b[:end+1]); err != nil {
+			return err
+		}
+		b = b[end+1:]
+	}
+	if len(b) > 0 {
+		// copy: b is the caller's buffer
+		s.pending = append(s.pending, b...)
+	}
+	return nil
+}
+
+// release empties pending, dropping a buffer a very long line left behind.
+func (s *Source) release() {
+	if cap(s.pending) > 1<<20 {
+		s.pending = nil
 		return
 	}
-	// copy: rest may alias the caller's buffer or pending itself
-	s.pending = append(s.pending[:0:0], rest...)
+	s.pending = s.pending[:0]
 }
 
 // Close prints a last line that had no newline.
@@ -115,56 +189,75 @@ func (s *Source) Close() error {
 	if len(s.pending) == 0 {
 		return nil
 	}
-	line := append(s.pending, '\n')
+	s.pending = append(s.pending, '\n')
+	err := s.emit(s.pending)
 	s.pending = nil
-	return s.emit(line)
+	return err
 }
 
-// emit prints complete lines (the block ends with a newline) in one write.
+// emit prints complete lines (the block ends with a newline), all under one
+// lock so no other source's line lands inside them.
 func (s *Source) emit(block []byte) error {
 	p := s.p
-	var out bytes.Buffer
-	p.mu.Lock()
-	prefix := s.prefix(p.width)
-	p.mu.Unlock()
-	out.Grow(len(block) + 64)
+	if s.sink == nil {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if s.prefixWidth != p.width {
+			s.prefix, s.prefixWidth = p.prefixOf(s.color, s.name), p.width
+		}
+		defer p.scheduleFlush()
+	}
+	var lastTS []byte
 	for len(block) > 0 {
 		i := bytes.IndexByte(block, '\n')
 		line := block[:i]
 		block = block[i+1:]
-		ts := ""
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		tsLen := 0
 		if s.stamped {
 			if sp := bytes.IndexByte(line, ' '); sp > 0 {
-				ts = string(line[:sp])
-				s.LastTimestamp = ts
-				if !p.o.Timestamps {
-					line = line[sp+1:]
-				}
+				tsLen = sp
+			} else if looksLikeTimestamp(line) {
+				// an empty line: the engine sends the timestamp alone
+				tsLen = len(line)
+			}
+			if tsLen > 0 {
+				lastTS = line[:tsLen]
 			}
 		}
 		s.Lines++
 		if s.sink != nil {
-			s.sink(ts, append(append([]byte(nil), line...), '\n'))
+			s.sink(line, tsLen)
 			continue
 		}
-		out.WriteString(prefix)
-		out.Write(line)
-		out.WriteByte('\n')
+		if tsLen > 0 && !p.o.Timestamps {
+			line = line[min(tsLen+1, len(line)):]
+		}
+		p.bw.WriteString(s.prefix)
+		p.bw.Write(line)
+		if err := p.bw.WriteByte('\n'); err != nil {
+			return err
+		}
 	}
-	if out.Len() == 0 {
-		return nil
+	if lastTS != nil {
+		s.last = append(s.last[:0], lastTS...)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	_, err := p.w.Write(out.Bytes())
-	return err
+	return nil
 }
 
-func (s *Source) prefix(width int) string {
-	if s.p.o.NoPrefix {
-		return ""
+// looksLikeTimestamp tells the engine's RFC 3339 timestamp from text.
+func looksLikeTimestamp(b []byte) bool {
+	if len(b) < 20 || len(b) > 35 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return false
 	}
-	return s.color.Sprint(s.name+strings.Repeat(" ", width-len(s.name))+" |") + " "
+	for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
+		if b[i] < '0' || b[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Status prints a line about a container rather than from it, such as
@@ -172,22 +265,26 @@ func (s *Source) prefix(width int) string {
 func (p *Printer) Status(name, service, msg string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c := colorOf(service, p.o.Color)
-	line := msg + "\n"
-	if !p.o.NoPrefix {
-		line = c.Sprint(name+strings.Repeat(" ", max(0, p.width-len(name)))+" |") + " " + line
-	}
-	io.WriteString(p.w, line)
+	p.bw.WriteString(p.prefixOf(colorOf(service, p.o.Color), name))
+	p.bw.WriteString(msg)
+	p.bw.WriteByte('\n')
+	p.scheduleFlush()
 }
 
-// WriteLine prints one already-prefixed-free line for a source, used by the
-// merger, which orders lines before they are printed.
-func (p *Printer) writeLine(s *Source, line []byte) error {
+// writeLine prints one raw line of a source, for the merger, which orders
+// lines before they are printed.
+func (p *Printer) writeLine(s *Source, raw []byte, tsLen int) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []byte
-	out = append(out, s.prefix(p.width)...)
-	out = append(out, line...)
-	_, err := p.w.Write(out)
+	if s.prefixWidth != p.width {
+		s.prefix, s.prefixWidth = p.prefixOf(s.color, s.name), p.width
+	}
+	if tsLen > 0 && !p.o.Timestamps {
+		raw = raw[min(tsLen+1, len(raw)):]
+	}
+	p.bw.WriteString(s.prefix)
+	p.bw.Write(raw)
+	err := p.bw.WriteByte('\n')
+	p.scheduleFlush()
 	return err
 }
