@@ -211,8 +211,10 @@ func loadModel(ctx context.Context, o Options, popts *cli.ProjectOptions, workDi
 			name, explicit = v, true
 		}
 	}
-	if explicit && loader.NormalizeProjectName(name) != name {
-		return nil, &Error{Msg: fmt.Sprintf("invalid project name %q: use lowercase letters, digits, '-' and '_', starting with a letter or digit", name)}
+	if explicit {
+		if err := CheckName(name); err != nil {
+			return nil, err
+		}
 	}
 	if !explicit && !namedInFiles(sources) && loader.NormalizeProjectName(filepath.Base(workDir)) == "" {
 		return nil, &Error{Msg: fmt.Sprintf("cannot derive a project name from directory %q: set one with -p, COMPOSE_PROJECT_NAME or name:", filepath.Base(workDir))}

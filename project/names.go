@@ -3,8 +3,18 @@ package project
 import (
 	"fmt"
 
+	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 )
+
+// CheckName refuses a project name given with -p or COMPOSE_PROJECT_NAME that
+// compose would have to change to use.
+func CheckName(name string) error {
+	if loader.NormalizeProjectName(name) != name {
+		return &Error{Msg: fmt.Sprintf("invalid project name %q: use lowercase letters, digits, '-' and '_', starting with a letter or digit", name)}
+	}
+	return nil
+}
 
 // separator joins project, service and number in generated names: "-" as docker
 // compose does, "_" for legacy-format projects as docker-compose v1 did.

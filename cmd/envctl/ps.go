@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/envctl/envctl/engine"
+	"github.com/envctl/envctl/project"
 )
 
 type psOptions struct {
@@ -52,11 +54,8 @@ func runPs(cmd *cobra.Command, app *App, o psOptions, services []string) error {
 		}
 		status = append(status, v)
 	}
-	p, err := app.loadProject(ctx, nil)
+	name, err := psProjectName(ctx, app, services)
 	if err != nil {
-		return err
-	}
-	if err := checkServices(p, services); err != nil {
 		return err
 	}
 	e, done, err := app.connect(ctx)
@@ -64,11 +63,25 @@ func runPs(cmd *cobra.Command, app *App, o psOptions, services []string) error {
 		return err
 	}
 	defer done()
-	list, err := e.Ps(ctx, p.Name, engine.PsOptions{All: o.all, Services: services, Status: status})
+	list, err := e.Ps(ctx, name, engine.PsOptions{All: o.all, Services: services, Status: status})
 	if err != nil {
 		return err
 	}
 	return printPs(app.Out, list, o)
+}
+
+// psProjectName is the project to list. As in docker compose, -p without -f
+// names it outright: listing needs no file, and loading a large one is most
+// of what ps would cost (see BENCHMARKS.md, scenario 6a).
+func psProjectName(ctx context.Context, app *App, services []string) (string, error) {
+	if name := app.Global.ProjectName; name != "" && len(app.Global.Files) == 0 && len(services) == 0 {
+		return name, project.CheckName(name)
+	}
+	p, err := app.loadProject(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	return p.Name, checkServices(p, services)
 }
 
 func printPs(w io.Writer, list []engine.ContainerInfo, o psOptions) error {
