@@ -320,8 +320,6 @@ func decide(c Container, name, hash string, keys map[string]string, imageID stri
 		switch {
 		case force != "":
 			return Recreate, force
-		case c.Name != name:
-			return Recreate, "left renamed by an interrupted recreate"
 		case c.Hash != hash:
 			if changed := project.ChangedKeys(c.Keys, keys); c.Keys != nil && len(changed) > 0 {
 				return Recreate, "config hash changed: " + strings.Join(changed, ", ")
@@ -329,12 +327,24 @@ func decide(c Container, name, hash string, keys map[string]string, imageID stri
 			return Recreate, "config hash changed"
 		case imageID != "" && c.ImageID != "" && c.ImageID != imageID:
 			return Recreate, "image changed"
+		case c.Name != name && leftRenamed(c.Name, name):
+			return Recreate, "left renamed by an interrupted recreate"
+		case c.Name != name:
+			// e.g. made by docker-compose v1 (project_service_1)
+			return Recreate, "container name differs"
 		}
 	}
 	if c.Running() {
 		return Keep, "up to date"
 	}
 	return Start, "not running: " + c.State
+}
+
+// leftRenamed tells the temporary names envctl gives containers while it
+// replaces them (ID_name) or completes them (partial-HEX_name).
+func leftRenamed(have, want string) bool {
+	prefix, ok := strings.CutSuffix(have, "_"+want)
+	return ok && prefix != "" && !strings.ContainsAny(prefix, "_")
 }
 
 // propagateNamespaces recreates services that hold a recreated service's
