@@ -141,8 +141,10 @@ func (e *Engine) observeDown(ctx context.Context, p *project.Project, images boo
 				if err != nil {
 					return err
 				}
-				built := svc.Image == "" || img.Config != nil && img.Config.Labels[convert.LabelProject] == p.Name
-				obs.Images = append(obs.Images, plan.Image{Ref: ref, ID: img.ID, Built: built && svc.Build != nil})
+				// what envctl (or docker compose) built for this project carries
+				// its label; a pulled image of the same name does not
+				labelled := img.Config != nil && img.Config.Labels[convert.LabelProject] == p.Name
+				obs.Images = append(obs.Images, plan.Image{Ref: ref, ID: img.ID, Built: labelled && hasBuilder(p, ref)})
 			}
 			return nil
 		})

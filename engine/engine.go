@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/docker/docker/client"
 
@@ -27,6 +28,15 @@ type Options struct {
 	DryRun bool
 	// Out is where plans and data go (stdout).
 	Out io.Writer
+	// DockerConfig is the docker CLI's configuration directory, where
+	// registry credentials are; empty means DOCKER_CONFIG or ~/.docker.
+	DockerConfig string
+	// RegistryTimeout aborts a pull or push whose stream stays silent this
+	// long (an unreachable registry); <= 0 means 60s.
+	RegistryTimeout time.Duration
+	// BuildKit: "0" forces the classic builder, anything else uses BuildKit
+	// when the engine offers it (DOCKER_BUILDKIT).
+	BuildKit string
 }
 
 // Engine is a connection to one Docker engine.
@@ -36,6 +46,8 @@ type Engine struct {
 	// apiVersion is the negotiated Engine API version.
 	apiVersion string
 	warnOnce   sync.Map
+	creds      *credentials
+	osType     string
 }
 
 // Connect opens a client from the DOCKER_* environment, negotiating the API
@@ -55,7 +67,8 @@ func Connect(ctx context.Context, o Options) (*Engine, error) {
 		return nil, err
 	}
 	api.NegotiateAPIVersion(ctx)
-	if _, err := api.Ping(ctx); err != nil {
+	ping, err := api.Ping(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("cannot reach the Docker engine at %s: %w", api.DaemonHost(), err)
 	}
 	if o.Progress == nil {
@@ -67,7 +80,10 @@ func Connect(ctx context.Context, o Options) (*Engine, error) {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
-	return &Engine{api: api, opts: o, apiVersion: api.ClientVersion()}, nil
+	if o.RegistryTimeout <= 0 {
+		o.RegistryTimeout = 60 * time.Second
+	}
+	return &Engine{api: api, opts: o, apiVersion: api.ClientVersion(), creds: &credentials{dir: o.DockerConfig}, osType: ping.OSType}, nil
 }
 
 // Close releases the connection.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/mattn/go-isatty"
 
@@ -63,6 +65,10 @@ func (a *App) connect(ctx context.Context) (*engine.Engine, func(), error) {
 		Warn:     a.Err,
 		Out:      a.Out,
 		DryRun:   a.Global.DryRun,
+		// registry credentials and builder choice as the docker CLI finds them
+		DockerConfig:    a.getenv("DOCKER_CONFIG"),
+		BuildKit:        a.getenv("DOCKER_BUILDKIT"),
+		RegistryTimeout: a.registryTimeout(),
 	})
 	if err != nil {
 		pw.Close()
@@ -72,4 +78,17 @@ func (a *App) connect(ctx context.Context) (*engine.Engine, func(), error) {
 		pw.Close()
 		e.Close()
 	}, nil
+}
+
+// registryTimeout is ENVCTL_REGISTRY_TIMEOUT (a Go duration or seconds): how
+// long a pull or push may stay silent before it is given up; 0 is the default.
+func (a *App) registryTimeout() time.Duration {
+	v := a.getenv("ENVCTL_REGISTRY_TIMEOUT")
+	if d, err := time.ParseDuration(v); err == nil {
+		return d
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return time.Duration(n) * time.Second
+	}
+	return 0
 }

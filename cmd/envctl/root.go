@@ -72,6 +72,10 @@ func newRootCmd(app *App) *cobra.Command {
 		newPsCmd(app),
 		newLsCmd(app),
 		newLogsCmd(app),
+		newStackCmd(app),
+		newBuildCmd(app),
+		newPullCmd(app),
+		newPushCmd(app),
 	)
 	for _, c := range root.Commands() {
 		if c.Args != nil {
