@@ -28,13 +28,28 @@ work=$(mktemp -d)
 # and its context is not removed under it.
 trap 'wait; rm -rf -- "$work"' EXIT
 
+# go_module NAME DIR copies the Go package in DIR (standard library only) to a module of its
+# own and prints its path. In the source tree the package belongs to the envctl module,
+# in a stack envctl wrote out there is no go.mod at all: built this way, the binary is
+# the same in both, and so is its image's hash.
+go_module() {
+	local dir="$work/src/$1"
+	mkdir -p "$dir" || return 1
+	find "$2" -maxdepth 1 -name '*.go' ! -name '*_test.go' -exec cp {} "$dir/" \; || return 1
+	(cd "$dir" && GOWORK=off "$go" mod init "$1" 2>/dev/null) || return 1
+	printf '%s\n' "$dir"
+}
+pump_src=$(go_module pump "$stack/pump")
+standin_src=$(go_module es-standin "$offline/es-standin")
+httpcheck_src=$(go_module httpcheck "$offline/httpcheck")
+
 # The registry binary is the slow part (a cold Go build of distribution): start it first
 # and build the Debian images meanwhile.
 (
 	set -e
 	mkdir -p "$work/registry"
 	# Same flags as the library's Go images, so an unchanged httpcheck hashes the same.
-	CGO_ENABLED=0 GOOS=linux GOWORK=off "$go" -C "$offline/httpcheck" build -trimpath \
+	CGO_ENABLED=0 GOOS=linux GOWORK=off "$go" -C "$httpcheck_src" build -trimpath \
 		-buildvcs=false -ldflags='-s -w' -o "$work/registry/httpcheck" .
 	envctl_registry_image "$prefix-registry-base"
 	envctl_derived_image --context "$work/registry" "$prefix-registry" "$prefix-registry-base:latest" \
@@ -63,12 +78,12 @@ envctl_derived_image --context "$stack/init" "$prefix-init" "$prefix-init-base:l
 envctl_go_scratch_image --bin /pump \
 	--line 'EXPOSE 8080' \
 	--line 'USER 65534:65534' \
-	"$prefix-pump" "$stack/pump"
+	"$prefix-pump" "$pump_src"
 
 envctl_go_scratch_image --bin /es-standin \
 	--line 'EXPOSE 9200' \
 	--line 'LABEL org.opencontainers.image.title="Elasticsearch stand-in" org.opencontainers.image.description="envctl Elasticsearch stand-in: the subset of the Elasticsearch REST API the distribution stack uses; not Elasticsearch"' \
-	"$prefix-es-standin" "$offline/es-standin"
+	"$prefix-es-standin" "$standin_src"
 
 rc=0
 wait "$registry_pid" || rc=$?
