@@ -73,7 +73,6 @@ func newRootCmd(app *App) *cobra.Command {
 		newLsCmd(app),
 		newLogsCmd(app),
 		newStackCmd(app),
-		newStackCmd(app),
 		newBuildCmd(app),
 		newPullCmd(app),
 		newPushCmd(app),
