@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/volume"
 	"github.com/docker/docker/errdefs"
 )
@@ -115,4 +116,15 @@ func waitFor(timeout time.Duration, check func() bool) {
 	for !check() && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// tagCopy tags an image under a name of the test's own, removed at the end,
+// for tests that remove images.
+func tagCopy(t *testing.T, src, dst string) string {
+	t.Helper()
+	if err := docker(t).ImageTag(context.Background(), src, dst); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = docker(t).ImageRemove(context.Background(), dst, image.RemoveOptions{}) })
+	return dst
 }

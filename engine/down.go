@@ -155,7 +155,14 @@ func (e *Engine) observeDown(ctx context.Context, p *project.Project, images boo
 func (e *Engine) removeNetwork(ctx context.Context, name string) error {
 	ev := "Network " + name
 	e.event(ev, "Removing", "", false)
-	if err := e.api.NetworkRemove(ctx, name); err != nil && !errdefs.IsNotFound(err) {
+	err := e.api.NetworkRemove(ctx, name)
+	if errdefs.IsForbidden(err) || errdefs.IsConflict(err) {
+		// containers still on it: orphans down kept, or another tool's
+		e.warn("network %s is still in use, not removed", name)
+		e.event(ev, "In use", "", true)
+		return nil
+	}
+	if err != nil && !errdefs.IsNotFound(err) {
 		err = fmt.Errorf("remove network %s: %w", name, err)
 		e.eventErr(ev, err)
 		return err
@@ -167,7 +174,13 @@ func (e *Engine) removeNetwork(ctx context.Context, name string) error {
 func (e *Engine) removeVolume(ctx context.Context, name string) error {
 	ev := "Volume " + name
 	e.event(ev, "Removing", "", false)
-	if err := e.api.VolumeRemove(ctx, name, false); err != nil && !errdefs.IsNotFound(err) {
+	err := e.api.VolumeRemove(ctx, name, false)
+	if errdefs.IsConflict(err) {
+		e.warn("volume %s is still in use, not removed", name)
+		e.event(ev, "In use", "", true)
+		return nil
+	}
+	if err != nil && !errdefs.IsNotFound(err) {
 		err = fmt.Errorf("remove volume %s: %w", name, err)
 		e.eventErr(ev, err)
 		return err
