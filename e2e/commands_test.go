@@ -312,7 +312,7 @@ func TestDownFlags(t *testing.T) {
 	if got := byName(t, e.project); len(got) != 1 || got[orphan] == "" {
 		t.Errorf("down left %v, want only the orphan", got)
 	}
-	if !imageExists(t, img) {
+	if !haveImage(t, img) {
 		t.Error("down --rmi local removed an image envctl did not build")
 	}
 	e.must("up", "-d")
@@ -320,7 +320,7 @@ func TestDownFlags(t *testing.T) {
 	if got := byName(t, e.project); len(got) != 0 {
 		t.Errorf("down --remove-orphans left %v", got)
 	}
-	if imageExists(t, img) {
+	if haveImage(t, img) {
 		t.Error("down --rmi all kept the image")
 	}
 	if r := e.run("down", "--rmi", "some"); r.code != 2 {

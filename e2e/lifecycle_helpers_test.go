@@ -128,3 +128,12 @@ func tagCopy(t *testing.T, src, dst string) string {
 	t.Cleanup(func() { _, _ = docker(t).ImageRemove(context.Background(), dst, image.RemoveOptions{}) })
 	return dst
 }
+
+func haveImage(t *testing.T, ref string) bool {
+	t.Helper()
+	_, err := docker(t).ImageInspect(context.Background(), ref)
+	if err != nil && !errdefs.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
