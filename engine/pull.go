@@ -53,6 +53,13 @@ func (e *Engine) Pull(ctx context.Context, p *project.Project, o PullOptions) er
 			e.event("Service "+name, "Skipped", "no image to pull (built locally)", true)
 			continue
 		case seen[ref]:
+			if svc.Build != nil {
+				for i := range pulls {
+					if pulls[i].ref == ref {
+						pulls[i].buildable = true
+					}
+				}
+			}
 			continue
 		case svc.PullPolicy == types.PullPolicyNever || svc.PullPolicy == types.PullPolicyBuild:
 			e.event(ev, "Skipped", "pull_policy is "+svc.PullPolicy, true)
@@ -67,7 +74,7 @@ func (e *Engine) Pull(ctx context.Context, p *project.Project, o PullOptions) er
 			}
 		}
 		seen[ref] = true
-		pulls = append(pulls, pull{ref: ref, platform: svc.Platform, buildable: hasBuilder(p, ref)})
+		pulls = append(pulls, pull{ref: ref, platform: svc.Platform, buildable: svc.Build != nil})
 	}
 	var mu sync.Mutex
 	var failed []error
