@@ -32,6 +32,9 @@ type LogsOptions struct {
 	Merge      bool
 	// OnExit, when set, hears of every container that stops while followed.
 	OnExit func(name, service string, code int)
+	// Hold, while open, keeps a follow from ending for want of running
+	// containers: attached up is still creating and starting them.
+	Hold <-chan struct{}
 	// settle is how long a follow waits, once every container has stopped,
 	// for one to start again before it ends.
 	settle time.Duration
@@ -288,7 +291,7 @@ func (f *logFollow) follow(ctx context.Context, msgs <-chan events.Message, errs
 			}
 		case <-f.changed:
 		case <-settle.C:
-			if f.idle(ctx) {
+			if !f.held() && f.idle(ctx) {
 				return nil
 			}
 			settle.Reset(f.o.settle)
@@ -297,6 +300,18 @@ func (f *logFollow) follow(ctx context.Context, msgs <-chan events.Message, errs
 		if f.streaming() == 0 {
 			settle.Reset(f.o.settle)
 		}
+	}
+}
+
+func (f *logFollow) held() bool {
+	if f.o.Hold == nil {
+		return false
+	}
+	select {
+	case <-f.o.Hold:
+		return false
+	default:
+		return true
 	}
 }
 

@@ -38,7 +38,9 @@ func runAttached(ctx context.Context, app *App, e *engine.Engine, p *project.Pro
 		}
 		if !aborted && (o.abortOnExit || o.abortOnFailure && code != 0) {
 			aborted = true
-			if o.abortOnFailure && o.exitCodeFrom == "" {
+			// as docker compose: without --exit-code-from, the code of the
+			// container whose exit aborts
+			if o.exitCodeFrom == "" {
 				exitCode = code
 			}
 			close(abort)
@@ -46,14 +48,22 @@ func runAttached(ctx context.Context, app *App, e *engine.Engine, p *project.Pro
 	}
 	services := attachedServices(p, uo.Plan.Selected, o)
 	logsDone := make(chan error, 1)
+	// until up is done, no container running does not mean the end: they
+	// may not have started yet
+	converged := make(chan struct{})
 	go func() {
 		logsDone <- e.Logs(logCtx, p.Name, engine.LogsOptions{
 			Services: services, Follow: true, Tail: "all", Timestamps: o.logs.timestamps,
 			Color: !o.logs.noColor && app.colorFor(app.Out), NoPrefix: o.logs.noPrefix, OnExit: onExit,
+			Hold: converged,
 		}, app.Out)
 	}()
 	upDone := make(chan error, 1)
-	go func() { upDone <- e.Up(ctx, p, uo) }()
+	go func() {
+		err := e.Up(ctx, p, uo)
+		close(converged)
+		upDone <- err
+	}()
 	select {
 	case err := <-upDone:
 		if err != nil {
