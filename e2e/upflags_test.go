@@ -215,7 +215,10 @@ func dropService(file, name string) string {
 	var out []string
 	skip := false
 	for _, l := range strings.Split(file, "\n") {
-		if strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "   ") {
+		switch {
+		case l != "" && !strings.HasPrefix(l, " "):
+			skip = false
+		case strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "   "):
 			skip = l == "  "+name+":"
 		}
 		if !skip {
