@@ -64,7 +64,7 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 		return nil, err
 	}
 	h.tools = discoverTools(ctx, cfg, h.floor, log)
-	rep := &report{started: time.Now(), quick: cfg.quick, runs: cfg.runs, prefix: h.prefix, machine: machineInfo(ctx, h.api, h.tools)}
+	rep := &report{started: time.Now(), quick: cfg.quick, runs: cfg.runs, prefix: h.prefix, machine: machineInfo(ctx, h.api, h.tools, h.floor)}
 	for _, sc := range scenarios() {
 		if len(cfg.only) > 0 && !slices.Contains(cfg.only, sc.id) {
 			continue

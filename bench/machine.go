@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"debug/buildinfo"
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/docker/docker/client"
@@ -21,7 +21,7 @@ type machine struct {
 	loadStart, loadEnd  string
 }
 
-func machineInfo(ctx context.Context, api *client.Client, tools []*tool) machine {
+func machineInfo(ctx context.Context, api *client.Client, tools []*tool, floor string) machine {
 	m := machine{cores: runtime.NumCPU(), gover: runtime.Version(), loadStart: loadAverage()}
 	m.cpu = procField("/proc/cpuinfo", "model name")
 	if kb := procField("/proc/meminfo", "MemTotal"); kb != "" {
@@ -41,7 +41,7 @@ func machineInfo(ctx context.Context, api *client.Client, tools []*tool) machine
 	if out, err := probe(ctx, "docker", "version", "--format", "{{.Client.Version}}"); err == nil {
 		m.cli = firstLine(out)
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
+	if bi, err := buildinfo.ReadFile(floor); err == nil {
 		for _, d := range bi.Deps {
 			if d.Path == "github.com/compose-spec/compose-go/v2" {
 				m.composeGo = d.Version
@@ -49,7 +49,12 @@ func machineInfo(ctx context.Context, api *client.Client, tools []*tool) machine
 		}
 	}
 	for _, t := range tools {
-		m.tools = append(m.tools, fmt.Sprintf("%s: %s", t.name, t.version))
+		switch t.kind {
+		case kindEnvctl:
+			m.tools = append(m.tools, fmt.Sprintf("envctl: %s (%s)", t.version, t.argv[0]))
+		case kindCompose:
+			m.tools = append(m.tools, fmt.Sprintf("%s: `%s`", t.name, strings.Join(t.argv, " ")))
+		}
 	}
 	return m
 }
