@@ -86,7 +86,8 @@ func runRun(cmd *cobra.Command, app *App, o runOptions) error {
 		return err
 	}
 	defer done()
-	tty := !o.noTTY && !o.Detach && (app.stdinTerminal() || p.Services[o.Service].Tty)
+	// as docker compose: no terminal on stdin, no TTY, whatever tty: says
+	tty := !o.noTTY && !o.Detach && app.stdinTerminal()
 	s, restore, err := app.stdio(o.Interactive && !o.Detach, tty)
 	if err != nil {
 		return err
