@@ -55,7 +55,7 @@ func (h *harness) floorArgv(ctx context.Context, p *proj, verb string) ([]string
 	case "up", "down", "build":
 		return []string{h.floor, verb, p.specPath}, nil
 	case "config":
-		return []string{h.floor, "config"}, nil
+		return []string{h.floor, "config", p.name}, nil
 	case "ps":
 		return []string{"docker", "ps", "--filter", "label=com.docker.compose.project=" + p.name}, nil
 	case "logs":

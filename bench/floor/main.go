@@ -5,8 +5,8 @@
 //	floor up SPEC.json       network, create all, start each as soon as its dependencies allow
 //	floor down SPEC.json     stop and remove in reverse dependency order, in parallel
 //	floor build SPEC.json    build every service image concurrently
-//	floor config [FILE]      a bare compose-go load of the project, printed as YAML
-//	floor logs NAME...       `docker logs` of every container, concurrently
+//	floor config NAME        a bare compose-go load of the project, printed as YAML
+//	floor logs CONTAINER...  `docker logs` of every container, concurrently
 package main
 
 import (
@@ -23,7 +23,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: floor up|down|build SPEC.json | config [FILE] | logs NAME...")
+		fmt.Fprintln(os.Stderr, "usage: floor up|down|build SPEC.json | config PROJECT | logs CONTAINER...")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
