@@ -100,6 +100,9 @@ func useStack(cmd *cobra.Command, app *App, name string, up bool) error {
 	if len(g.Files) > 0 || g.ProjectDir != "" {
 		return usageError{fmt.Errorf("-f and --project-directory cannot be used with a stack: its files are envctl's")}
 	}
+	if _, _, err := offlineSetting(app); err != nil {
+		return err
+	}
 	root, err := stacksRoot(app)
 	if err != nil {
 		return err

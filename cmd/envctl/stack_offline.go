@@ -28,15 +28,9 @@ func stackFiles(ctx context.Context, app *App, name, dir string, up bool) ([]str
 	if !stacks.HasOffline(dir) {
 		return files, nil
 	}
-	offline, forced := false, false
-	switch v := app.getenv("ENVCTL_STACK_OFFLINE"); v {
-	case "1", "true":
-		offline, forced = true, true
-	case "0", "false":
-		forced = true
-	case "":
-	default:
-		return nil, usageError{fmt.Errorf("invalid ENVCTL_STACK_OFFLINE %q: use 1 or 0", v)}
+	offline, forced, err := offlineSetting(app)
+	if err != nil {
+		return nil, err
 	}
 	if !up {
 		if !forced {
@@ -74,6 +68,20 @@ func stackFiles(ctx context.Context, app *App, name, dir string, up bool) ([]str
 		}
 	}
 	return files, nil
+}
+
+// offlineSetting reads ENVCTL_STACK_OFFLINE: forced says it decides.
+func offlineSetting(app *App) (offline, forced bool, err error) {
+	switch v := app.getenv("ENVCTL_STACK_OFFLINE"); v {
+	case "1", "true":
+		return true, true, nil
+	case "0", "false":
+		return false, true, nil
+	case "":
+		return false, false, nil
+	default:
+		return false, false, usageError{fmt.Errorf("invalid ENVCTL_STACK_OFFLINE %q: use 1 or 0", v)}
+	}
 }
 
 // officialImagesMissing asks the engine about every image the official files
