@@ -109,7 +109,7 @@ func TestUpBuildAndDownRmiLocal(t *testing.T) {
 	removeProjectImages(t, e.project)
 	// up builds what is missing, and c runs a's image
 	r := e.must("up", "-d")
-	if n := strings.Count(r.stderr, "Image "+e.project+"-a Building with the "); n != 1 {
+	if n := strings.Count(r.stderr, "Image "+e.project+"-a Building with "); n != 1 {
 		t.Errorf("a built %d times by up:\n%s", n, r.stderr)
 	}
 	st := states(t, e.project)
@@ -150,8 +150,24 @@ func TestUpBuildAndDownRmiLocal(t *testing.T) {
 	}
 }
 
+// builders are the engine's two builders; each test that depends on how
+// the context reaches the engine runs with both.
+var builders = []struct{ name, env, progress string }{
+	{"buildkit", "DOCKER_BUILDKIT=1", "with BuildKit"},
+	{"classic", "DOCKER_BUILDKIT=0", "with the classic builder"},
+}
+
 func TestBuildDockerignore(t *testing.T) {
 	t.Parallel()
+	for _, b := range builders {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			testBuildDockerignore(t, b.env, b.progress)
+		})
+	}
+}
+
+func testBuildDockerignore(t *testing.T, builderEnv, progress string) {
 	e := newEnv(t, map[string]string{
 		"compose.yaml": `
 services:
@@ -184,7 +200,10 @@ services:
 	})
 	e.write(map[string]string{"../outside.Dockerfile": "FROM envctl-test/testapp:latest\nCOPY . /ctx/\n"})
 	removeProjectImages(t, e.project)
-	e.must("build")
+	e.vars = append(e.vars, builderEnv)
+	if r := e.must("build"); !strings.Contains(r.stderr, "Image "+e.project+"-app Building "+progress) {
+		t.Errorf("progress does not say %q:\n%s", progress, r.stderr)
+	}
 	// run the image: the ignored secret cannot be read inside it, the re-included file can
 	if out, code := inImage(t, e.project+"-app", "read", "/ctx/secret.txt"); code == 0 {
 		t.Errorf("the ignored secret is in the image: %q", out)
@@ -209,8 +228,16 @@ services:
 		if svc == "app" {
 			continue
 		}
-		// the Dockerfile added for outside and inline builds is listed in the
-		// context's .dockerignore, so the engine reads it and COPY . leaves it out
+		if builderEnv != "DOCKER_BUILDKIT=0" {
+			// BuildKit reads the Dockerfile from a directory of its own
+			if strings.Contains(files["/ctx/.dockerignore"], ".dockerfile.") {
+				t.Errorf("%s: a Dockerfile was added to the context:\n%s", svc, files["/ctx/.dockerignore"])
+			}
+			continue
+		}
+		// the Dockerfile added to the classic builder's context for outside
+		// and inline builds is listed in the context's .dockerignore, so the
+		// engine reads it and COPY . leaves it out
 		added := ""
 		for _, l := range strings.Split(files["/ctx/.dockerignore"], "\n") {
 			if strings.HasPrefix(l, ".dockerfile.") {
@@ -232,26 +259,45 @@ services:
 
 func TestBuildFailureShowsStepAndLog(t *testing.T) {
 	t.Parallel()
+	for _, b := range builders {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			testBuildFailure(t, b.env)
+		})
+	}
+}
+
+func testBuildFailure(t *testing.T, builderEnv string) {
 	e := newEnv(t, map[string]string{
 		"compose.yaml":    "services:\n  bad:\n    build: .\n  good:\n    build: good\n",
 		"Dockerfile":      "FROM envctl-test/testapp:latest\nRUN [\"/testapp\", \"echo\", \"about to fail\"]\nRUN [\"/testapp\", \"exit\", \"3\"]\n",
 		"good/Dockerfile": "FROM envctl-test/testapp:latest\nENV OK=1\n",
 	})
 	removeProjectImages(t, e.project)
+	e.vars = append(e.vars, builderEnv)
 	r := e.run("build")
 	if r.code == 0 {
 		t.Fatalf("build of a failing Dockerfile succeeded:\n%s", r.stderr)
 	}
-	for _, want := range []string{
-		"build log of " + e.project + "-bad",
-		"about to fail",
-		`failed at "Step 3/`,
-		`RUN ["/testapp", "exit", "3"]`,
-		"returned a non-zero code: 3",
-	} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	// BuildKit numbers stages, the classic builder steps (labels are steps too)
+	failed := `failed at [3/3] RUN ["/testapp", "exit", "3"]: `
+	code := "exit code: 3"
+	if builderEnv == "DOCKER_BUILDKIT=0" {
+		failed = `failed at Step 3/5 : RUN ["/testapp", "exit", "3"]: `
+		code = "returned a non-zero code: 3"
+	}
+	at := strings.Index(r.stderr, "---- build log of "+e.project+"-bad ----")
+	if at < 0 {
+		t.Fatalf("no build log printed:\n%s", r.stderr)
+	}
+	log := r.stderr[at:]
+	for _, want := range []string{"about to fail", failed, code} {
+		if !strings.Contains(log, want) {
+			t.Errorf("build log lacks %q:\n%s", want, r.stderr)
 		}
+	}
+	if last := lastLine(r.stderr); !strings.HasPrefix(last, "envctl: build of image "+e.project+"-bad "+failed) {
+		t.Errorf("last line: %q", last)
 	}
 	// an independent build is not stopped by the failure
 	if !imageExists(t, e.project+"-good") {

@@ -109,7 +109,7 @@ func progressEvents(t *testing.T, stderr string) []progressEvent {
 // span is when an image's build started (its first event) and ended (Built).
 type span struct {
 	start, end time.Time
-	starts     int // "Building with the ..." events: one per build
+	starts     int // "Building with ..." events: one per build
 }
 
 func buildSpans(events []progressEvent) map[string]*span {
@@ -124,7 +124,7 @@ func buildSpans(events []progressEvent) map[string]*span {
 			s = &span{}
 			out[ref] = s
 		}
-		if ev.Status == "Building" && strings.HasPrefix(ev.Text, "with the ") {
+		if ev.Status == "Building" && strings.HasPrefix(ev.Text, "with ") {
 			s.starts++
 			if s.start.IsZero() {
 				s.start = ev.Time

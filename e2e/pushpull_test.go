@@ -66,8 +66,8 @@ func TestPushPullThroughAuthenticatedRegistry(t *testing.T) {
 		"compose.yaml": "services:\n  app:\n    build: .\n    image: " + ref + "\n  other:\n    image: envctl-test/testapp:latest\n" +
 			// another team's view of the image: it only pulls it
 			"  consumer:\n    image: " + ref + "\n",
-		"Dockerfile":   "FROM envctl-test/testapp:latest\nCOPY payload /payload\n",
-		"payload":      "round trip " + e.project + "\n",
+		"Dockerfile": "FROM envctl-test/testapp:latest\nCOPY payload /payload\n",
+		"payload":    "round trip " + e.project + "\n",
 	})
 	removeProjectImages(t, e.project, ref)
 	cfg := t.TempDir() // a throw-away DOCKER_CONFIG: no credentials yet

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 
 // Builders the engine may offer.
 const (
-	builderClassic  = "classic builder"
+	builderClassic  = "the classic builder"
 	builderBuildKit = "BuildKit"
 )
 
@@ -26,7 +27,7 @@ func (e *Engine) builder(ctx context.Context) (string, error) {
 	if e.opts.BuildKit == "0" || e.osType != "linux" || versions.LessThan(e.apiVersion, "1.39") {
 		return builderClassic, nil
 	}
-	return builderClassic, nil
+	return builderBuildKit, nil
 }
 
 // buildOutput turns build lines into progress events of one image.
@@ -59,11 +60,16 @@ func (e *Engine) buildImage(ctx context.Context, p *project.Project, name string
 		return err
 	}
 	start := time.Now()
-	e.event(ev, "Building", "with the "+builder, false)
+	e.event(ev, "Building", "with "+builder, false)
 	log := &build.Log{Out: buildOutput{e: e, id: ev}}
 	var id string
-	if builder == builderBuildKit {
-		id, err = e.buildWithBuildKit(ctx, req, src, opts, log)
+	if builder == builderBuildKit && !build.IsRemote(src.Dir) {
+		id, err = e.buildWithBuildKit(ctx, p, req, src, opts, log)
+		if errors.Is(err, errNoBuildKit) && len(b.Secrets) == 0 && len(b.SSH) == 0 {
+			e.event(ev, "Building", fmt.Sprintf("with %s (%v)", builderClassic, err), false)
+			log = &build.Log{Out: buildOutput{e: e, id: ev}}
+			id, err = e.buildClassic(ctx, req, src, opts, log)
+		}
 	} else {
 		id, err = e.buildClassic(ctx, req, src, opts, log)
 	}

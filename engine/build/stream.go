@@ -21,7 +21,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Step != "" {
-		return fmt.Sprintf("build of image %s failed at %q: %s", e.Ref, e.Step, e.Msg)
+		return fmt.Sprintf("build of image %s failed at %s: %s", e.Ref, e.Step, e.Msg)
 	}
 	return fmt.Sprintf("build of image %s failed: %s", e.Ref, e.Msg)
 }
