@@ -147,10 +147,42 @@ func TestLogsMergeSortedByTimestamp(t *testing.T) {
 	if switches < 20 {
 		t.Errorf("only %d changes of container in merged output", switches)
 	}
-	// without --merge each container's lines come in one piece per write
 	r = e.must("logs", "-t", "--no-color")
 	if n := strings.Count(r.stdout, "\n"); n != 600 {
 		t.Errorf("without --merge: %d lines", n)
+	}
+	// --since and --until cut at a line's timestamp
+	mid := stamps[300]
+	since := strings.Count(e.must("logs", "--since", mid).stdout, "\n")
+	until := strings.Count(e.must("logs", "--until", mid).stdout, "\n")
+	if since < 290 || since > 310 || until < 290 || until > 310 || since+until < 600 || since+until > 602 {
+		t.Errorf("--since %s: %d lines, --until: %d lines", mid, since, until)
+	}
+	if r := e.must("logs", "--since", "1h"); strings.Count(r.stdout, "\n") != 600 {
+		t.Errorf("--since 1h: %d lines", strings.Count(r.stdout, "\n"))
+	}
+	// one colour per service, none on a pipe or with --no-color
+	colours := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSuffix(e.must("--ansi", "always", "logs").stdout, "\n"), "\n") {
+		esc, rest, ok := strings.Cut(l, "m")
+		if !ok || !strings.HasPrefix(esc, "\x1b[") {
+			t.Fatalf("no colour with --ansi always: %q", l)
+		}
+		service := strings.Fields(rest)[0]
+		service = service[len(e.project)+1 : strings.LastIndexByte(service, '-')]
+		if c, seen := colours[service]; seen && c != esc {
+			t.Fatalf("service %s in two colours", service)
+		}
+		colours[service] = esc
+	}
+	if len(colours) != 2 || colours["a"] == colours["b"] {
+		t.Errorf("colours per service: %q", colours)
+	}
+	if r := e.must("--ansi", "always", "logs", "--no-color"); strings.Contains(r.stdout, "\x1b") {
+		t.Error("colour despite --no-color")
+	}
+	if strings.Contains(e.must("logs").stdout, "\x1b") {
+		t.Error("colour on a pipe")
 	}
 }
 
@@ -262,8 +294,18 @@ func TestLogsFollowPicksUpScaleAndRestartAndEndsAfterStop(t *testing.T) {
 	}
 	eventually(t, time.Minute, "output of tick-1", func() bool { return f.has(from(1)) })
 
+	// --tail 0 shows only new lines, but all of a container started later
+	f0 := e.follow(ctx, "--tail", "0")
+	eventually(t, time.Minute, "--tail 0 follow to print", func() bool { return f0.has(from(1)) })
+
 	e.must("scale", "tick=3")
 	eventually(t, time.Minute, "output of the new replicas", func() bool { return f.has(from(2)) && f.has(from(3)) })
+	eventually(t, time.Minute, "the first line of a new replica with --tail 0", func() bool {
+		return f0.has(func(l string) bool { return l == name(2)+" | t1" })
+	})
+	if f0.has(func(l string) bool { return l == name(1)+" | t1" }) {
+		t.Error("--tail 0 printed an old line of tick-1")
+	}
 
 	e.must("restart", "-t", "10", "tick")
 	eventually(t, time.Minute, "tick-1 restarted and printing again", func() bool {
@@ -289,6 +331,12 @@ func TestLogsFollowPicksUpScaleAndRestartAndEndsAfterStop(t *testing.T) {
 	case <-time.After(time.Minute):
 		f.cmd.Process.Kill()
 		t.Fatal("logs -f did not end after stop")
+	}
+	select {
+	case <-f0.done:
+	case <-time.After(time.Minute):
+		f0.cmd.Process.Kill()
+		t.Fatal("logs -f --tail 0 did not end after stop")
 	}
 	lines := f.snapshot()
 	for n := 1; n <= 3; n++ {

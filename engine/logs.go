@@ -65,6 +65,9 @@ type followed struct {
 	stopped       bool   // not running, as far as events tell
 	exit          *int   // exit code heard while its stream was still open
 	restarted     bool   // print "restarted" when the next stream opens
+	// fresh: first started while followed, so all its output is new and
+	// --tail does not cut it
+	fresh bool
 }
 
 // Logs prints the logs of the project's containers to out.
@@ -228,6 +231,8 @@ func (f *logFollow) stream(ctx context.Context, id string, c *followed, since st
 		Tail: f.o.Tail, Since: f.o.Since, Until: f.o.Until}
 	if since != "" {
 		opts.Since, opts.Tail = nextNano(since), ""
+	} else if c.fresh {
+		opts.Tail = "all"
 	}
 	rc, err := f.e.api.ContainerLogs(ctx, id, opts)
 	if errdefs.IsNotFound(err) {
@@ -341,7 +346,7 @@ func (f *logFollow) event(ctx context.Context, m events.Message) {
 			return
 		}
 		if !seen {
-			c = &followed{name: m.Actor.Attributes["name"], service: m.Actor.Attributes[convert.LabelService]}
+			c = &followed{name: m.Actor.Attributes["name"], service: m.Actor.Attributes[convert.LabelService], fresh: true}
 			f.ctrs[id] = c
 		}
 		c.restarted = seen
