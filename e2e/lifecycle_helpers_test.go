@@ -10,6 +10,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
 	"github.com/docker/docker/errdefs"
 )
@@ -137,3 +138,5 @@ func haveImage(t *testing.T, ref string) bool {
 	}
 	return err == nil
 }
+
+var networkInspectOptions = network.InspectOptions{}

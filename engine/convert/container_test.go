@@ -111,21 +111,21 @@ secrets:
 	if len(h.Binds) != 1 || h.Binds[0] != filepath.Join(p.WorkingDir, "data")+":/data:ro" {
 		t.Errorf("binds %v", h.Binds)
 	}
-	var named, anon, tmpfs, secret bool
+	// long-syntax tmpfs goes to HostConfig.Tmpfs, as short syntax does
+	tmpfs := h.Tmpfs["/scratch"] == "size=1048576"
+	var named, anon, secret bool
 	for _, m := range h.Mounts {
 		switch {
 		case m.Target == "/named" && m.Source == "shop_named":
 			named = true
 		case m.Target == "/cache" && m.Source == "anon123":
 			anon = true
-		case m.Target == "/scratch" && m.TmpfsOptions != nil && m.TmpfsOptions.SizeBytes == 1<<20:
-			tmpfs = true
 		case m.Target == "/run/secrets/token" && m.ReadOnly && filepath.Base(m.Source) == "token.txt":
 			secret = true
 		}
 	}
 	if !named || !anon || !tmpfs || !secret {
-		t.Errorf("mounts named=%v anon=%v tmpfs=%v secret=%v: %+v", named, anon, tmpfs, secret, h.Mounts)
+		t.Errorf("mounts named=%v anon=%v tmpfs=%v secret=%v: %+v %v", named, anon, tmpfs, secret, h.Mounts, h.Tmpfs)
 	}
 	if len(out.Copies) != 1 || out.Copies[0].Path != "/run/secrets/custom" || string(out.Copies[0].Content) != "env-secret" || out.Copies[0].Mode != 0o400 {
 		t.Errorf("copies %+v", out.Copies)

@@ -49,6 +49,10 @@ func hostConfig(in Input, bindings nat.PortMap) (*container.HostConfig, error) {
 	if h.IpcMode, err = namespace(in, "ipc", s.Ipc); err != nil {
 		return nil, err
 	}
+	if s.Ipc == "" && ipcShared(in, s.Name) {
+		// the engine lets another container join only a shareable IPC namespace
+		h.IpcMode = "shareable"
+	}
 	pid, err := namespace(in, "pid", s.Pid)
 	if err != nil {
 		return nil, err
@@ -86,6 +90,16 @@ func namespace(in Input, key, mode string) (container.IpcMode, error) {
 		return container.IpcMode("container:" + id), nil
 	}
 	return container.IpcMode(mode), nil
+}
+
+// ipcShared reports whether another service joins this one's IPC namespace.
+func ipcShared(in Input, name string) bool {
+	for _, other := range in.Project.Services {
+		if other.Ipc == "service:"+name {
+			return true
+		}
+	}
+	return false
 }
 
 func tmpfs(list types.StringList) map[string]string {

@@ -2,7 +2,6 @@ package convert
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -37,16 +36,34 @@ func mounts(in Input, h *container.HostConfig, out *Output) error {
 			}
 			h.Mounts = append(h.Mounts, m)
 		case types.VolumeTypeTmpfs:
-			m := mount.Mount{Type: mount.TypeTmpfs, Target: v.Target, ReadOnly: v.ReadOnly}
-			if v.Tmpfs != nil {
-				m.TmpfsOptions = &mount.TmpfsOptions{SizeBytes: int64(v.Tmpfs.Size), Mode: os.FileMode(v.Tmpfs.Mode)}
+			// HostConfig.Tmpfs, not a tmpfs mount: the engine (20.10) fails
+			// to create a container with volumes_from a container that has a
+			// tmpfs mount ("get: no such volume"); tmpfs is never shared anyway
+			if h.Tmpfs == nil {
+				h.Tmpfs = map[string]string{}
 			}
-			h.Mounts = append(h.Mounts, m)
+			h.Tmpfs[v.Target] = tmpfsOptions(v)
 		default:
 			return fmt.Errorf("%s: volume type %q is not supported by envctl", where, v.Type)
 		}
 	}
 	return secretsAndConfigs(in, h, out)
+}
+
+func tmpfsOptions(v types.ServiceVolumeConfig) string {
+	var opts []string
+	if v.ReadOnly {
+		opts = append(opts, "ro")
+	}
+	if v.Tmpfs != nil {
+		if v.Tmpfs.Size > 0 {
+			opts = append(opts, "size="+strconv.FormatInt(int64(v.Tmpfs.Size), 10))
+		}
+		if v.Tmpfs.Mode != 0 {
+			opts = append(opts, "mode="+strconv.FormatUint(uint64(v.Tmpfs.Mode), 8))
+		}
+	}
+	return strings.Join(opts, ",")
 }
 
 // bind uses the Binds form, which creates a missing host directory as docker
