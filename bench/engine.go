@@ -13,6 +13,7 @@ import (
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
+	"github.com/docker/docker/errdefs"
 
 	"github.com/envctl/envctl/bench/spec"
 )
@@ -46,7 +47,7 @@ func (h *harness) purge(ctx context.Context, ours func(project string) bool) {
 	nets, _ := h.api.NetworkList(ctx, network.ListOptions{Filters: key})
 	for _, n := range nets {
 		if match(n.Labels) {
-			_ = h.api.NetworkRemove(ctx, n.ID)
+			h.removeNetwork(ctx, n.ID, n.Name)
 		}
 	}
 	vols, _ := h.api.VolumeList(ctx, volume.ListOptions{Filters: key})
@@ -55,6 +56,25 @@ func (h *harness) purge(ctx context.Context, ours func(project string) bool) {
 			_ = h.api.VolumeRemove(ctx, v.Name, true)
 		}
 	}
+}
+
+// removeNetwork retries a little: endpoints of just-removed containers can
+// take a moment to go. Engine 20.10 sometimes keeps a stale endpoint for good
+// ("has active endpoints" with no container attached); that is logged, as
+// only restarting the engine clears it.
+func (h *harness) removeNetwork(ctx context.Context, id, name string) {
+	var err error
+	for range 4 {
+		if err = h.api.NetworkRemove(ctx, id); err == nil || errdefs.IsNotFound(err) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	h.logf("clean-up: network %s left: %v", name, err)
 }
 
 // removeImages deletes images whose tag starts with prefix, with their

@@ -43,10 +43,16 @@ func main() {
 	defer stop()
 	rep, err := run(ctx, cfg, os.Stderr)
 	if rep != nil {
-		if werr := writeReport(cfg.out, rep); werr != nil && err == nil {
-			err = werr
+		out := cfg.out
+		if err != nil {
+			// an interrupted or failed run does not replace the last good report
+			out += ".partial"
 		}
 		fmt.Print(rep.tables())
+		if werr := writeReport(out, rep); werr != nil && err == nil {
+			err = werr
+		}
+		fmt.Fprintln(os.Stderr, "bench: wrote", out)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
