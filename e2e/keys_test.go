@@ -277,3 +277,55 @@ func TestServiceKeysApplied(t *testing.T) {
 		t.Errorf("warnings for keys this file sets:\n%s", r.stderr)
 	}
 }
+
+// Keys envctl does not apply, or that this engine is too old for, are named
+// in a warning; one that cannot work fails before anything is created.
+func TestUnappliedAndTooNewKeysAreNamed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, map[string]string{"compose.yaml": `services:
+  app:
+    image: envctl-test/testapp:latest
+    command: ["sleep", "-term", "trap"]
+    gpus: all
+    develop: {watch: [{path: ., action: rebuild}]}
+    healthcheck: {test: ["CMD", "/testapp", "health", "-file", "/x"], start_interval: 1s}
+    networks:
+      default: {gw_priority: 1, mac_address: "02:42:ac:11:00:99"}
+    deploy:
+      placement: {constraints: [node.role==manager]}
+      restart_policy: {condition: on-failure, delay: 5s}
+`})
+	r := e.must("up", "-d")
+	for _, w := range []string{
+		"services.app.gpus is not applied by envctl yet",
+		"services.app.develop is not applied by envctl (envctl has no watch command)",
+		"services.app.deploy.placement is not applied by envctl (swarm only)",
+		"services.app.deploy.restart_policy.delay is not applied by envctl (swarm only)",
+		"services.app.networks.default.gw_priority is not applied by envctl (needs Engine API 1.48)",
+		"healthcheck.start_interval needs Engine API 1.44",
+		"networks.default.mac_address needs Engine API 1.44",
+	} {
+		if !strings.Contains(r.stderr, "warning: ") || !strings.Contains(r.stderr, w) {
+			t.Errorf("no warning %q:\n%s", w, r.stderr)
+		}
+	}
+	if st := states(t, e.project)[e.project+"-app-1"]; st != "running" {
+		t.Errorf("app is %s", st)
+	}
+
+	e.write(map[string]string{"compose.yaml": `services:
+  sub:
+    image: envctl-test/testapp:latest
+    volumes: [{type: volume, source: data, target: /data, volume: {subpath: inner}}]
+volumes:
+  data: {}
+`})
+	before := byName(t, e.project)
+	r = e.run("up", "-d", "--remove-orphans")
+	if r.code != 1 || !strings.Contains(lastLine(r.stderr), "services.sub.volumes[0]: volume subpath needs Engine API 1.45") {
+		t.Errorf("subpath on this engine: exit %d, %q", r.code, lastLine(r.stderr))
+	}
+	if after := byName(t, e.project); !sameIDs(before, after) {
+		t.Errorf("the refused up changed containers: %v -> %v", before, after)
+	}
+}

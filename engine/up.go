@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/envctl/envctl/engine/convert"
 	"github.com/envctl/envctl/engine/plan"
 	"github.com/envctl/envctl/project"
 )
@@ -48,6 +49,9 @@ func (e *Engine) Up(ctx context.Context, p *project.Project, o UpOptions) error 
 	if err != nil {
 		return err
 	}
+	if err := preflight(p, pl, e.apiVersion); err != nil {
+		return err
+	}
 	if e.opts.DryRun {
 		return e.printPlan(pl)
 	}
@@ -66,6 +70,29 @@ func (e *Engine) Up(ctx context.Context, p *project.Project, o UpOptions) error 
 				return fmt.Errorf("services not ready after %s: %w", o.WaitTimeout, err)
 			}
 			return err
+		}
+	}
+	return nil
+}
+
+// preflight converts every container the plan creates, with stand-ins for
+// the references only the engine can resolve, so that what cannot be
+// created (a key this engine is too old for) fails before anything changes.
+func preflight(p *project.Project, pl *plan.Plan, apiVersion string) error {
+	for _, name := range pl.Order {
+		for _, r := range pl.Services[name].Replicas {
+			if r.Kind != plan.Create && r.Kind != plan.Recreate {
+				continue
+			}
+			_, err := convert.Container(convert.Input{
+				Project: p, Service: p.Services[name], Number: r.Number, Name: r.Name, APIVersion: apiVersion,
+				ContainerOf: func(string) (string, error) { return "preflight", nil },
+				LinkTargets: func(string) []string { return nil },
+			})
+			if err != nil {
+				return fmt.Errorf("service %s: %w", name, err)
+			}
+			break // replicas differ only in number and name
 		}
 	}
 	return nil
