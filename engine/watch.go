@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
@@ -29,7 +30,12 @@ func (e *Engine) watch(ctx context.Context, projectName string) *watcher {
 		filters.Arg("event", "die"),
 		filters.Arg("event", "health_status"),
 	)
-	msgs, errs := e.api.Events(ctx, events.ListOptions{Filters: f})
+	// the stream connects in the background: asking for events since now
+	// has the engine replay any that happen before it is connected, so a
+	// container turning healthy in that moment is not missed
+	now := time.Now()
+	since := fmt.Sprintf("%d.%09d", now.Unix(), now.Nanosecond())
+	msgs, errs := e.api.Events(ctx, events.ListOptions{Filters: f, Since: since})
 	w := &watcher{subs: map[string][]chan events.Message{}, done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
