@@ -2,7 +2,7 @@ package build
 
 import (
 	"context"
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -86,9 +86,10 @@ func NewSession(ctx context.Context, c SessionConfig) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := make([]byte, 16)
-	_, _ = rand.Read(key)
-	s, err := session.NewSession(ctx, hex.EncodeToString(key))
+	// the same key for the same directory lets the engine reuse what it
+	// synced last time and send only changes, as the docker CLI does
+	key := sha256.Sum256([]byte("envctl:" + filepath.Clean(src.Dir)))
+	s, err := session.NewSession(ctx, hex.EncodeToString(key[:]))
 	if err != nil {
 		return nil, err
 	}

@@ -79,10 +79,10 @@ func ReadBuildKit(r io.Reader, ref string, log *Log) (string, error) {
 	dec := json.NewDecoder(r)
 	id := ""
 	fail := func(msg string) *Error {
+		// steps run concurrently: the failed one is the vertex with an
+		// error, not the last one that started
 		e := log.Fail(ref, msg)
-		if t.failed != "" {
-			e.Step = t.failed
-		}
+		e.Step = t.failed
 		return e
 	}
 	for {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the images envctl's end-to-end tests use (tests refer to them as NAME:latest).
-# Usage: build.sh [all|testapp|debian|registry]...   (default: all)
+# Usage: build.sh [all|testapp|debian|registry|frontend]...   (default: all; frontend is
+# not in all: the BuildKit test asks for it)
 # Cached images cost a second; see README.md for what a cold build costs.
 set -euo pipefail
 
@@ -32,14 +33,24 @@ build_registry() {
 	envctl_registry_image envctl-test/registry
 }
 
+# BuildKit's Dockerfile frontend (heredocs and the rest of the current syntax), for
+# Dockerfiles with "# syntax=envctl-test/dockerfile-frontend:latest"; labelled as the
+# docker/dockerfile image is.
+build_frontend() {
+	envctl_go_scratch_image --bin /bin/dockerfile-frontend \
+		--line 'LABEL moby.buildkit.frontend.network.none="true"' \
+		--line 'LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts"' \
+		envctl-test/dockerfile-frontend "$here/dockerfile-frontend"
+}
+
 main() {
 	local targets=("$@") t start=$SECONDS
 	[ "${#targets[@]}" -gt 0 ] || targets=(all)
 	for t in "${targets[@]}"; do
 		case $t in
-		all | testapp | debian | registry) ;;
+		all | testapp | debian | registry | frontend) ;;
 		*)
-			printf 'build.sh: unknown target %q (want all, testapp, debian or registry)\n' "$t" >&2
+			printf 'build.sh: unknown target %q (want all, testapp, debian, registry or frontend)\n' "$t" >&2
 			exit 2
 			;;
 		esac
