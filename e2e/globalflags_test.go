@@ -80,7 +80,20 @@ func TestProgressJSONKeepsStdoutClean(t *testing.T) {
 		t.Errorf("down wrote to stdout: %q", r.stdout)
 	}
 	jsonLines("down stderr", r.stderr)
-	r = e.must("--progress", "quiet", "up", "-d")
+	// warnings (here an orphan) are events too
+	e.must("up", "-d")
+	e.write(map[string]string{"compose.yaml": opsStack[:strings.Index(opsStack, "  web:")]})
+	r = e.must("--progress", "json", "up", "-d")
+	warned := false
+	for _, ev := range jsonLines("up stderr with a warning", r.stderr) {
+		if ev["status"] == "Warning" && strings.Contains(ev["text"].(string), "orphan containers") {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("no Warning event for the orphan:\n%s", r.stderr)
+	}
+	r = e.must("--progress", "quiet", "up", "-d", "--remove-orphans")
 	if r.stdout != "" || r.stderr != "" {
 		t.Errorf("--progress quiet printed %q / %q", r.stdout, r.stderr)
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -62,7 +63,7 @@ func (a *App) connect(ctx context.Context) (*engine.Engine, func(), error) {
 	e, err := engine.Connect(ctx, engine.Options{
 		Parallel: a.Global.Parallel,
 		Progress: pw,
-		Warn:     a.Err,
+		Warn:     a.warnWriter(pw),
 		Out:      a.Out,
 		DryRun:   a.Global.DryRun,
 		// registry credentials and builder choice as the docker CLI finds them
@@ -91,4 +92,22 @@ func (a *App) registryTimeout() time.Duration {
 		return time.Duration(n) * time.Second
 	}
 	return 0
+}
+
+// warnWriter is where engine warnings go: stderr as they are, or with
+// --progress json one event each, so that stderr stays one JSON object a line.
+func (a *App) warnWriter(pw progress.Writer) io.Writer {
+	if a.Global.Progress != "json" {
+		return a.Err
+	}
+	return warnEvents{pw}
+}
+
+type warnEvents struct{ pw progress.Writer }
+
+func (w warnEvents) Write(b []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		w.pw.Event(progress.Event{ID: "envctl", Status: "Warning", Text: strings.TrimPrefix(line, "warning: ")})
+	}
+	return len(b), nil
 }
