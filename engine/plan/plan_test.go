@@ -207,3 +207,22 @@ func TestPlanUnknownService(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// Containers docker-compose v1 made (project_service_1, its own hash) are
+// taken over under envctl's names, with a reason that is not a crash; a
+// leftover partial- name (killed before it was complete) is replaced.
+func TestPlanOtherToolsNamesAndPartial(t *testing.T) {
+	p := loadYAML(t, base)
+	st := upToDate(t, p)
+	for i := range st.Containers {
+		switch st.Containers[i].Name {
+		case "shop-db-1":
+			st.Containers[i].Name, st.Containers[i].Hash, st.Containers[i].Keys = "shop_db_1", "v1hash", nil
+		case "shop-web-2":
+			st.Containers[i].Name = "shop_web_2"
+		case "shop-sidecar-1":
+			st.Containers[i].Name = "partial-0a1b2c3d_shop-sidecar-1"
+		}
+	}
+	golden(t, "other-tool-names", mustPlan(t, p, st, Options{}))
+}
