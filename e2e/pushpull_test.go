@@ -98,7 +98,11 @@ func TestPushPullThroughAuthenticatedRegistry(t *testing.T) {
 		t.Fatalf("docker login stored nothing for %s in %s/config.json", host, cfg)
 	}
 
-	r := e.must("push")
+	r := e.must("build", "--push")
+	if !strings.Contains(r.stderr, "Image "+ref+" Pushed sha256:") {
+		t.Errorf("build --push progress:\n%s", r.stderr)
+	}
+	r = e.must("push")
 	if !strings.Contains(r.stderr, "Image "+ref+" Pushed sha256:") {
 		t.Errorf("push progress:\n%s", r.stderr)
 	}
@@ -123,6 +127,14 @@ func TestPushPullThroughAuthenticatedRegistry(t *testing.T) {
 	}
 	if out, code := inImage(t, ref, "read", "/payload"); code != 0 || out != "round trip "+e.project+"\n" {
 		t.Errorf("pulled image: %q, exit %d", out, code)
+	}
+	// app and consumer share the image: one pull; -q prints nothing
+	r = e.must("pull", "app", "consumer")
+	if n := strings.Count(r.stderr, "Image "+ref+" Pulled"); n != 1 {
+		t.Errorf("pulled %d times:\n%s", n, r.stderr)
+	}
+	if r = e.must("pull", "-q", "consumer"); r.stderr != "" || r.stdout != "" {
+		t.Errorf("pull -q printed:\n%s%s", r.stdout, r.stderr)
 	}
 }
 

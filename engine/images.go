@@ -76,7 +76,7 @@ func policy(svc types.ServiceConfig, flag string) (string, time.Duration, error)
 }
 
 // wantPull says whether an image must be pulled under policy pol.
-func wantPull(pol string, every time.Duration, img image.InspectResponse, present bool) bool {
+func wantPull(pol string, every time.Duration, img image.InspectResponse, present bool, now time.Time) bool {
 	switch pol {
 	case types.PullPolicyAlways:
 		return true
@@ -87,36 +87,34 @@ func wantPull(pol string, every time.Duration, img image.InspectResponse, presen
 			return true
 		}
 		tagged := img.Metadata.LastTagTime
-		return tagged.IsZero() || time.Since(tagged) > every
+		return tagged.IsZero() || now.Sub(tagged) > every
 	}
 	return !present
 }
 
-// ensureImages makes every image the scope needs present: it pulls what the
-// pull policies ask for, then builds what has a build section and is missing
-// (or everything buildable with --build or pull_policy: build). Each image
-// is handled once however many services use it.
-func (e *Engine) ensureImages(ctx context.Context, p *project.Project, scope []string, o ImageOptions) error {
-	images, err := e.localImages(ctx, p, scope)
-	if err != nil {
-		return err
-	}
-	type need struct {
-		pull, build bool
-		platform    string
-	}
-	needs := map[string]*need{}
+// imageNeed is what must happen to one image before containers use it.
+type imageNeed struct {
+	pull, build bool
+	platform    string
+}
+
+// imageNeeds decides, per image the scope uses, whether to pull or build it:
+// the pull policies (or --pull) say when to pull; what has a build section is
+// built when missing, with --build, or under pull_policy: build. It is pure:
+// images are the present ones, now is the time refresh policies compare to.
+func imageNeeds(p *project.Project, scope []string, images map[string]image.InspectResponse, o ImageOptions, now time.Time) ([]string, map[string]*imageNeed, error) {
+	needs := map[string]*imageNeed{}
 	var refs []string
 	for _, name := range scope {
 		svc := p.Services[name]
 		ref := p.ImageName(svc)
 		pol, every, err := policy(svc, o.Pull)
 		if err != nil {
-			return fmt.Errorf("service %s: %w", name, err)
+			return nil, nil, fmt.Errorf("service %s: %w", name, err)
 		}
 		n := needs[ref]
 		if n == nil {
-			n = &need{platform: svc.Platform}
+			n = &imageNeed{platform: svc.Platform}
 			needs[ref] = n
 			refs = append(refs, ref)
 		}
@@ -125,15 +123,31 @@ func (e *Engine) ensureImages(ctx context.Context, p *project.Project, scope []s
 		switch {
 		case buildable && (o.Build || pol == types.PullPolicyBuild):
 			n.build = true
-		case svc.Image != "" && wantPull(pol, every, img, present) && (!buildable || pol != types.PullPolicyMissing):
+		case svc.Image != "" && wantPull(pol, every, img, present, now) && (!buildable || pol != types.PullPolicyMissing):
 			n.pull = true
 		case !present && buildable:
 			n.build = true
 		case !present && pol == types.PullPolicyNever:
-			return fmt.Errorf("service %s: image %s is not present locally and pull_policy is never", name, ref)
+			return nil, nil, fmt.Errorf("service %s: image %s is not present locally and pull_policy is never", name, ref)
 		}
 	}
 	sort.Strings(refs)
+	return refs, needs, nil
+}
+
+// ensureImages makes every image the scope needs present: it pulls what the
+// pull policies ask for, then builds what imageNeeds says (and what could be
+// built but not pulled). Each image is handled once however many services
+// use it.
+func (e *Engine) ensureImages(ctx context.Context, p *project.Project, scope []string, o ImageOptions) error {
+	images, err := e.localImages(ctx, p, scope)
+	if err != nil {
+		return err
+	}
+	refs, needs, err := imageNeeds(p, scope, images, o, time.Now())
+	if err != nil {
+		return err
+	}
 	if e.opts.DryRun {
 		for _, ref := range refs {
 			switch n := needs[ref]; {
