@@ -294,6 +294,8 @@ func TestLogsFollowPicksUpScaleAndRestartAndEndsAfterStop(t *testing.T) {
 	}
 	eventually(t, time.Minute, "output of tick-1", func() bool { return f.has(from(1)) })
 
+	// merged, following works the same; status lines come through the merger
+	fm := e.follow(ctx, "--merge", "-t")
 	// --tail 0 shows only new lines, but all of a container started later
 	f0 := e.follow(ctx, "--tail", "0")
 	eventually(t, time.Minute, "--tail 0 follow to print", func() bool { return f0.has(from(1)) })
@@ -308,6 +310,12 @@ func TestLogsFollowPicksUpScaleAndRestartAndEndsAfterStop(t *testing.T) {
 	}
 
 	e.must("restart", "-t", "10", "tick")
+	defer func() {
+		if t.Failed() {
+			lines := f.snapshot()
+			t.Logf("last lines of logs -f:\n%s", strings.Join(lines[max(0, len(lines)-40):], "\n"))
+		}
+	}()
 	eventually(t, time.Minute, "tick-1 restarted and printing again", func() bool {
 		lines := f.snapshot()
 		for i, l := range lines {
@@ -322,6 +330,11 @@ func TestLogsFollowPicksUpScaleAndRestartAndEndsAfterStop(t *testing.T) {
 		return false
 	})
 
+	eventually(t, time.Minute, "the merged follow to see the restart", func() bool {
+		return fm.has(func(l string) bool { return l == name(1)+" | "+name(1)+" restarted" }) &&
+			fm.has(func(l string) bool { return strings.HasPrefix(l, name(3)+" | 20") })
+	})
+
 	e.must("stop", "-t", "10")
 	select {
 	case err := <-f.done:
@@ -332,11 +345,13 @@ func TestLogsFollowPicksUpScaleAndRestartAndEndsAfterStop(t *testing.T) {
 		f.cmd.Process.Kill()
 		t.Fatal("logs -f did not end after stop")
 	}
-	select {
-	case <-f0.done:
-	case <-time.After(time.Minute):
-		f0.cmd.Process.Kill()
-		t.Fatal("logs -f --tail 0 did not end after stop")
+	for _, other := range []*follower{f0, fm} {
+		select {
+		case <-other.done:
+		case <-time.After(time.Minute):
+			other.cmd.Process.Kill()
+			t.Fatalf("logs -f %v did not end after stop", other.cmd.Args[4:])
+		}
 	}
 	lines := f.snapshot()
 	for n := 1; n <= 3; n++ {

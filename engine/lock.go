@@ -25,12 +25,11 @@ import (
 // are not serialised. The file also tells whether its last holder was killed
 // (see afterCrash).
 func (e *Engine) lockProject(ctx context.Context, projectName string) (func(), error) {
-	sum := sha256.Sum256([]byte(e.api.DaemonHost() + "\x00" + projectName))
-	dir := filepath.Join(os.TempDir(), "envctl-locks")
-	if err := os.MkdirAll(dir, 0o777); err != nil {
+	path := e.lockPath(projectName)
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, hex.EncodeToString(sum[:8])+".lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +64,27 @@ func (e *Engine) lockProject(ctx context.Context, projectName string) (func(), e
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+func (e *Engine) lockPath(projectName string) string {
+	sum := sha256.Sum256([]byte(e.api.DaemonHost() + "\x00" + projectName))
+	return filepath.Join(os.TempDir(), "envctl-locks", hex.EncodeToString(sum[:8])+".lock")
+}
+
+// projectBusy tells whether a live envctl holds the project's lock, from the
+// pid its holder writes there, without trying the lock: a try would make
+// that envctl wait for nothing.
+func (e *Engine) projectBusy(projectName string) bool {
+	b, err := os.ReadFile(e.lockPath(projectName))
+	var pid int
+	if err != nil {
+		return false
+	}
+	if n, _ := fmt.Sscanf(string(b), "pid %d", &pid); n != 1 || pid <= 0 {
+		return false
+	}
+	err = syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
 }
 
 // afterCrash marks the lock file busy and, if the last holder never cleared

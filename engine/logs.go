@@ -64,7 +64,8 @@ type followed struct {
 	last          string // timestamp of its last line printed
 	stopped       bool   // not running, as far as events tell
 	exit          *int   // exit code heard while its stream was still open
-	restarted     bool   // print "restarted" when the next stream opens
+	exitAt        string // engine time of that exit
+	restartedAt   string // print "restarted" (at that engine time) when the next stream opens
 	// fresh: first started while followed, so all its output is new and
 	// --tail does not cut it
 	fresh bool
@@ -168,11 +169,11 @@ func (f *logFollow) start(ctx context.Context, id, since string) {
 		return
 	}
 	c.active = true
-	restarted := c.restarted
-	c.restarted = false
+	restarted := c.restartedAt
+	c.restartedAt = ""
 	f.mu.Unlock()
-	if restarted {
-		f.printer.Status(c.name, c.service, c.name+" restarted")
+	if restarted != "" {
+		f.status(c, restarted, c.name+" restarted")
 	}
 	var lane *logs.Lane
 	if f.merger != nil {
@@ -187,11 +188,11 @@ func (f *logFollow) start(ctx context.Context, id, since string) {
 		if last != "" {
 			c.last = last
 		}
-		again, exit, resume := c.again, c.exit, c.last
+		again, exit, exitAt, resume := c.again, c.exit, c.exitAt, c.last
 		c.again, c.exit = false, nil
 		f.mu.Unlock()
 		if exit != nil {
-			f.exited(c, *exit)
+			f.exited(c, *exit, exitAt)
 		}
 		if again && ctx.Err() == nil {
 			f.start(ctx, id, resume)
@@ -209,11 +210,26 @@ func (f *logFollow) start(ctx context.Context, id, since string) {
 	}()
 }
 
-func (f *logFollow) exited(c *followed, code int) {
-	f.printer.Status(c.name, c.service, fmt.Sprintf("%s exited with code %d", c.name, code))
+func (f *logFollow) exited(c *followed, code int, at string) {
+	f.status(c, at, fmt.Sprintf("%s exited with code %d", c.name, code))
 	if f.o.OnExit != nil {
 		f.o.OnExit(c.name, c.service, code)
 	}
+}
+
+// status prints a line about a container; merged, at the engine time of
+// what it tells, among the lines around it.
+func (f *logFollow) status(c *followed, at, msg string) {
+	if f.merger != nil {
+		f.merger.Status(f.printer.Source(c.name, c.service, true), at, msg)
+		return
+	}
+	f.printer.Status(c.name, c.service, msg)
+}
+
+// engineTime formats an event's time as the engine stamps log lines.
+func engineTime(nano int64) string {
+	return time.Unix(0, nano).UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
 }
 
 func (f *logFollow) stream(ctx context.Context, id string, c *followed, since string, lane *logs.Lane) (string, error) {
@@ -333,12 +349,12 @@ func (f *logFollow) event(ctx context.Context, m events.Message) {
 		code, _ := strconv.Atoi(m.Actor.Attributes["exitCode"])
 		c.stopped = true
 		if c.active {
-			c.exit = &code
+			c.exit, c.exitAt = &code, engineTime(m.TimeNano)
 			f.mu.Unlock()
 			return
 		}
 		f.mu.Unlock()
-		f.exited(c, code)
+		f.exited(c, code, engineTime(m.TimeNano))
 	case "start":
 		if seen && !c.stopped {
 			// it started before the listing and after the subscription
@@ -349,7 +365,9 @@ func (f *logFollow) event(ctx context.Context, m events.Message) {
 			c = &followed{name: m.Actor.Attributes["name"], service: m.Actor.Attributes[convert.LabelService], fresh: true}
 			f.ctrs[id] = c
 		}
-		c.restarted = seen
+		if seen {
+			c.restartedAt = engineTime(m.TimeNano)
+		}
 		c.stopped = false
 		resume := c.last
 		f.mu.Unlock()
@@ -373,7 +391,8 @@ func (f *logFollow) streaming() int {
 
 // idle: no stream open and no selected container running or restarting.
 func (f *logFollow) idle(ctx context.Context) bool {
-	if f.streaming() > 0 {
+	// an envctl restart, up or scale at work may start containers again
+	if f.streaming() > 0 || f.e.projectBusy(f.project) {
 		return false
 	}
 	list, err := f.e.containers(ctx, f.project, false, convert.LabelOneOff+"=False")

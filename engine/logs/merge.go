@@ -37,9 +37,10 @@ type Lane struct {
 }
 
 type item struct {
-	src   *Source
-	raw   []byte
-	tsLen int
+	src    *Source
+	raw    []byte
+	tsLen  int
+	status bool // a line about the container, never shown with its stamp
 }
 
 // NewMerger merges for printer p. patience 0 waits for every lane forever,
@@ -64,13 +65,12 @@ func (m *Merger) Lane() *Lane {
 // Attach routes a source's lines through the lane. The source must carry
 // timestamps.
 func (l *Lane) Attach(s *Source) {
-	s.sink = func(raw []byte, tsLen int) { l.push(s, raw, tsLen) }
+	// one allocation per line: the source reuses its buffers
+	s.sink = func(raw []byte, tsLen int) { l.push(item{src: s, raw: bytes.Clone(raw), tsLen: tsLen}) }
 }
 
-func (l *Lane) push(s *Source, raw []byte, tsLen int) {
+func (l *Lane) push(it item) {
 	m := l.m
-	// one allocation per line: the source reuses its buffers
-	it := item{src: s, raw: bytes.Clone(raw), tsLen: tsLen}
 	m.mu.Lock()
 	for len(l.q)-l.head >= m.limit && !m.stopped {
 		m.room.Wait()
@@ -85,6 +85,15 @@ func (l *Lane) push(s *Source, raw []byte, tsLen int) {
 	l.lastSeen = time.Now()
 	m.mu.Unlock()
 	m.wake.Signal()
+}
+
+// Status queues a line about a container (it exited, it restarted) at the
+// engine time ts, so it lands among the container's lines where it
+// happened.
+func (m *Merger) Status(s *Source, ts, msg string) {
+	l := m.Lane()
+	l.push(item{src: s, raw: []byte(ts + " " + msg), tsLen: len(ts), status: true})
+	l.Done()
 }
 
 // Done marks the lane ended (after its sources' Close).
@@ -123,7 +132,7 @@ func (m *Merger) Run() error {
 			l.head++
 			m.mu.Unlock()
 			m.room.Broadcast()
-			err := m.p.writeLine(it.src, it.raw, it.tsLen)
+			err := m.p.writeLine(it.src, it.raw, it.tsLen, it.status)
 			m.mu.Lock()
 			if err != nil && m.err == nil {
 				m.err = err

@@ -229,3 +229,28 @@ func TestMergeStripsTimestampsUnlessAsked(t *testing.T) {
 		t.Errorf("got %q want %q", got, want)
 	}
 }
+
+// A status line lands at its engine time among the lines, without a stamp.
+func TestMergeStatusAtItsTime(t *testing.T) {
+	var buf bytes.Buffer
+	o := quiet
+	o.Timestamps = true
+	p := NewPrinter(&buf, o, nil)
+	m := NewMerger(p, 0)
+	done := make(chan error)
+	go func() { done <- m.Run() }()
+	la := m.Lane()
+	a := p.Source("a", "a", true)
+	la.Attach(a)
+	m.Status(p.Source("a", "a", true), stampAt(2), "a exited with code 0")
+	feed(a, "a", []int{1, 3}, 1)
+	la.Done()
+	m.Stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := "a | " + stampAt(1) + " a 1\na | a exited with code 0\na | " + stampAt(3) + " a 2\n"
+	if got := printed(t, p, &buf); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

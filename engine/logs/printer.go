@@ -273,13 +273,13 @@ func (p *Printer) Status(name, service, msg string) {
 
 // writeLine prints one raw line of a source, for the merger, which orders
 // lines before they are printed.
-func (p *Printer) writeLine(s *Source, raw []byte, tsLen int) error {
+func (p *Printer) writeLine(s *Source, raw []byte, tsLen int, status bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if s.prefixWidth != p.width {
 		s.prefix, s.prefixWidth = p.prefixOf(s.color, s.name), p.width
 	}
-	if tsLen > 0 && !p.o.Timestamps {
+	if tsLen > 0 && (!p.o.Timestamps || status) {
 		raw = raw[min(tsLen+1, len(raw)):]
 	}
 	p.bw.WriteString(s.prefix)
