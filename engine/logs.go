@@ -119,8 +119,16 @@ func (e *Engine) Logs(ctx context.Context, projectName string, o LogsOptions, ou
 		f.ctrs[c.ID] = &followed{name: containerName(c), service: c.Labels[convert.LabelService],
 			stopped: c.State != "running" && c.State != "paused"}
 	}
-	for _, c := range initial {
-		f.start(ctx, c.ID, "")
+	// every lane of the first containers exists before any stream flows:
+	// the merger can only wait for lanes it knows
+	lanes := make([]*logs.Lane, len(initial))
+	for i := range initial {
+		if f.merger != nil {
+			lanes[i] = f.merger.Lane()
+		}
+	}
+	for i, c := range initial {
+		f.startLane(ctx, c.ID, "", lanes[i])
 	}
 	if o.Follow {
 		err = f.follow(ctx, msgs, evErrs)
@@ -161,11 +169,19 @@ func (f *logFollow) selected(labels map[string]string) bool {
 // merge lane is opened here, before the stream goroutine, so the merger
 // waits for this container from the start.
 func (f *logFollow) start(ctx context.Context, id, since string) {
+	f.startLane(ctx, id, since, nil)
+}
+
+// startLane is start with the merge lane already open (or nil for a new one).
+func (f *logFollow) startLane(ctx context.Context, id, since string, lane *logs.Lane) {
 	f.mu.Lock()
 	c := f.ctrs[id]
 	if c.active {
 		c.again = true
 		f.mu.Unlock()
+		if lane != nil {
+			lane.Done()
+		}
 		return
 	}
 	c.active = true
@@ -175,8 +191,7 @@ func (f *logFollow) start(ctx context.Context, id, since string) {
 	if restarted != "" {
 		f.status(c, restarted, c.name+" restarted")
 	}
-	var lane *logs.Lane
-	if f.merger != nil {
+	if lane == nil && f.merger != nil {
 		lane = f.merger.Lane()
 	}
 	f.wg.Add(1)
@@ -291,118 +306,4 @@ func nextNano(ts string) string {
 	}
 	t = t.Add(time.Nanosecond)
 	return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond())
-}
-
-// follow reacts to engine events until nothing is left to follow.
-func (f *logFollow) follow(ctx context.Context, msgs <-chan events.Message, errs <-chan error) error {
-	settle := time.NewTimer(f.o.settle)
-	defer settle.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case err := <-errs:
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("engine events: %w", err)
-		case m := <-msgs:
-			if f.selected(m.Actor.Attributes) {
-				f.event(ctx, m)
-			}
-		case <-f.changed:
-		case <-settle.C:
-			if !f.held() && f.idle(ctx) {
-				return nil
-			}
-			settle.Reset(f.o.settle)
-			continue
-		}
-		if f.streaming() == 0 {
-			settle.Reset(f.o.settle)
-		}
-	}
-}
-
-func (f *logFollow) held() bool {
-	if f.o.Hold == nil {
-		return false
-	}
-	select {
-	case <-f.o.Hold:
-		return false
-	default:
-		return true
-	}
-}
-
-func (f *logFollow) event(ctx context.Context, m events.Message) {
-	id := m.Actor.ID
-	f.mu.Lock()
-	c, seen := f.ctrs[id]
-	switch m.Action {
-	case "die":
-		if !seen {
-			f.mu.Unlock()
-			return
-		}
-		code, _ := strconv.Atoi(m.Actor.Attributes["exitCode"])
-		c.stopped = true
-		if c.active {
-			c.exit, c.exitAt = &code, engineTime(m.TimeNano)
-			f.mu.Unlock()
-			return
-		}
-		f.mu.Unlock()
-		f.exited(c, code, engineTime(m.TimeNano))
-	case "start":
-		if seen && !c.stopped {
-			// it started before the listing and after the subscription
-			f.mu.Unlock()
-			return
-		}
-		if !seen {
-			c = &followed{name: m.Actor.Attributes["name"], service: m.Actor.Attributes[convert.LabelService], fresh: true}
-			f.ctrs[id] = c
-		}
-		if seen {
-			c.restartedAt = engineTime(m.TimeNano)
-		}
-		c.stopped = false
-		resume := c.last
-		f.mu.Unlock()
-		f.start(ctx, id, resume)
-	default:
-		f.mu.Unlock()
-	}
-}
-
-func (f *logFollow) streaming() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, c := range f.ctrs {
-		if c.active {
-			n++
-		}
-	}
-	return n
-}
-
-// idle: no stream open and no selected container running or restarting.
-func (f *logFollow) idle(ctx context.Context) bool {
-	// an envctl restart, up or scale at work may start containers again
-	if f.streaming() > 0 || f.e.projectBusy(f.project) {
-		return false
-	}
-	list, err := f.e.containers(ctx, f.project, false, convert.LabelOneOff+"=False")
-	if err != nil {
-		return false
-	}
-	for _, c := range list {
-		if f.selected(c.Labels) {
-			return false
-		}
-	}
-	return true
 }

@@ -84,6 +84,11 @@ func TestMergeSortsAcrossLanes(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	want := map[string]int{}
 	var wg sync.WaitGroup
+	// every lane is open before any line flows, as the engine does
+	lanes := make([]*Lane, 5)
+	for i := range lanes {
+		lanes[i] = m.Lane()
+	}
 	for i := range 5 {
 		name := fmt.Sprintf("c%d", i)
 		// increasing times, interleaved with the other lanes'
@@ -94,7 +99,7 @@ func TestMergeSortsAcrossLanes(t *testing.T) {
 			times = append(times, at)
 		}
 		want[name] = len(times)
-		lane := m.Lane()
+		lane := lanes[i]
 		s := p.Source(name, name, true)
 		lane.Attach(s)
 		wg.Add(1)
