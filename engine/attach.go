@@ -54,7 +54,9 @@ func (e *Engine) Attach(ctx context.Context, projectName string, o AttachOptions
 	s.watchResize(rctx, func(ctx context.Context, h, w uint) error {
 		return e.api.ContainerResize(ctx, c.ID, container.ResizeOptions{Height: h, Width: w})
 	})
+	restore := s.raw()
 	detached, err := pump(ctx, conn, s, tty)
+	restore()
 	if err != nil || detached {
 		return 0, err
 	}

@@ -51,7 +51,11 @@ func (e *Engine) Exec(ctx context.Context, projectName string, o ExecOptions, s 
 	s.watchResize(rctx, func(ctx context.Context, h, w uint) error {
 		return e.api.ContainerExecResize(ctx, created.ID, container.ResizeOptions{Height: h, Width: w})
 	})
-	if _, err := pump(ctx, conn, s, cfg.Tty); err != nil {
+	s.TTY = cfg.Tty
+	restore := s.raw()
+	_, err = pump(ctx, conn, s, cfg.Tty)
+	restore()
+	if err != nil {
 		return 0, err
 	}
 	return e.execExitCode(ctx, created.ID)

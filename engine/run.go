@@ -92,6 +92,9 @@ func (e *Engine) Run(ctx context.Context, p *project.Project, o RunOptions, s St
 	cfg.AttachStdin, cfg.OpenStdin, cfg.StdinOnce = stdin, stdin || svc.StdinOpen, stdin
 	cfg.AttachStdout, cfg.AttachStderr = attach, attach
 	out.Host.AutoRemove = o.Remove
+	if sz := s.size(); s.TTY && sz != nil {
+		out.Host.ConsoleSize = *sz
+	}
 	if o.UseAliases {
 		addServiceAlias(out, svc.Name)
 	}
@@ -283,7 +286,10 @@ func (e *Engine) runAttached(ctx context.Context, id, name string, remove bool, 
 	s.watchResize(rctx, func(ctx context.Context, h, w uint) error {
 		return e.api.ContainerResize(ctx, id, container.ResizeOptions{Height: h, Width: w})
 	})
-	if _, err := pump(ctx, conn, s, s.TTY); err != nil {
+	restore := s.raw()
+	_, err = pump(ctx, conn, s, s.TTY)
+	restore()
+	if err != nil {
 		if ctx.Err() != nil {
 			e.stopOneOff(id, name)
 		}

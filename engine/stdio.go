@@ -24,6 +24,19 @@ type Stdio struct {
 	Size func() (height, width uint)
 	// Resized tells of a change of terminal size (SIGWINCH).
 	Resized <-chan os.Signal
+	// Raw puts the caller's terminal in raw mode and returns what restores
+	// it; nil when there is no terminal. It is called only with a TTY, and
+	// only once the streams are connected, so progress lines before print
+	// on a terminal still cooked.
+	Raw func() (restore func())
+}
+
+// raw engages raw mode when the process has a TTY.
+func (s Stdio) raw() func() {
+	if !s.TTY || s.Raw == nil {
+		return func() {}
+	}
+	return s.Raw()
 }
 
 func (s Stdio) size() *[2]uint {

@@ -17,18 +17,17 @@ func (a *App) stdinTerminal() bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// stdio wires an interactive command to the App's streams. With tty and a
-// terminal on stdin, the terminal goes raw until restore is called, and its
-// size follows SIGWINCH.
+// stdio wires an interactive command to the App's streams. With a terminal
+// on stdin, the engine may put it in raw mode (see engine.Stdio.Raw) and
+// its size follows SIGWINCH until done is called.
 func (a *App) stdio(interactive, tty bool) (engine.Stdio, func(), error) {
 	s := engine.Stdio{Out: a.Out, Err: a.Err, TTY: tty}
 	if interactive {
 		s.In = a.In
 	}
-	restore := func() {}
 	f, ok := a.In.(*os.File)
-	if !tty || !ok || !term.IsTerminal(f.Fd()) {
-		return s, restore, nil
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return s, func() {}, nil
 	}
 	fd := f.Fd()
 	s.Size = func() (uint, uint) {
@@ -41,13 +40,12 @@ func (a *App) stdio(interactive, tty bool) (engine.Stdio, func(), error) {
 	resized := make(chan os.Signal, 1)
 	signal.Notify(resized, syscall.SIGWINCH)
 	s.Resized = resized
-	state, err := term.SetRawTerminal(fd)
-	if err != nil {
-		signal.Stop(resized)
-		return s, restore, err
+	s.Raw = func() func() {
+		state, err := term.SetRawTerminal(fd)
+		if err != nil {
+			return func() {}
+		}
+		return func() { _ = term.RestoreTerminal(fd, state) }
 	}
-	return s, func() {
-		signal.Stop(resized)
-		_ = term.RestoreTerminal(fd, state)
-	}, nil
+	return s, func() { signal.Stop(resized) }, nil
 }
