@@ -30,6 +30,7 @@ const workStack = `services:
     image: envctl-test/testapp:latest
     command: ["sleep", "-term", "trap"]
     tty: true
+    restart: always
 `
 
 func TestExecExitCodeEnvWorkdirUserIndex(t *testing.T) {

@@ -92,6 +92,10 @@ func (e *Engine) Run(ctx context.Context, p *project.Project, o RunOptions, s St
 	cfg.AttachStdin, cfg.OpenStdin, cfg.StdinOnce = stdin, stdin || svc.StdinOpen, stdin
 	cfg.AttachStdout, cfg.AttachStderr = attach, attach
 	out.Host.AutoRemove = o.Remove
+	if o.Remove {
+		// the engine refuses a restart policy with auto-removal
+		out.Host.RestartPolicy = container.RestartPolicy{}
+	}
 	if sz := s.size(); s.TTY && sz != nil {
 		out.Host.ConsoleSize = *sz
 	}
