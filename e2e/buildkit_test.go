@@ -1,10 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/docker/docker/api/types"
+	"github.com/docker/docker/api/types/build"
+	"github.com/docker/docker/api/types/filters"
 )
 
 // BuildKit features the classic builder cannot run: a cache mount, a
@@ -34,7 +39,7 @@ secrets:
 		"Dockerfile": `# syntax=envctl-test/dockerfile-frontend:latest
 FROM envctl-test/debian:latest
 COPY stamp /stamp
-RUN --mount=type=cache,id=` + e.project + `,target=/cache echo run >> /cache/runs && wc -l < /cache/runs > /runs
+RUN --mount=type=cache,id=` + e.project + `,target=/cache echo run-` + e.project + ` >> /cache/runs && wc -l < /cache/runs > /runs
 RUN <<EOT
 set -e
 echo "from a heredoc" > /heredoc
@@ -43,10 +48,7 @@ RUN --mount=type=secret,id=token test "$(cat /run/secrets/token)" = s3cr3t && ec
 `,
 	})
 	removeProjectImages(t, e.project)
-	t.Cleanup(func() {
-		// the cache mount's record in the engine's build cache
-		_ = exec.Command("docker", "builder", "prune", "-f", "--filter", "description~="+e.project).Run()
-	})
+	t.Cleanup(func() { pruneCacheMounts(t, e.project) })
 	r := e.must("build")
 	if !strings.Contains(r.stderr, "Image "+e.project+"-app Building with BuildKit") {
 		t.Fatalf("not built with BuildKit:\n%s", r.stderr)
@@ -84,5 +86,24 @@ RUN --mount=type=secret,id=token test "$(cat /run/secrets/token)" = s3cr3t && ec
 	r = e.run("build")
 	if r.code == 0 || !strings.Contains(r.stderr, "build.secrets and build.ssh need BuildKit, and the classic builder is in use") {
 		t.Errorf("classic build of a BuildKit Dockerfile: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// pruneCacheMounts removes the cache mounts whose command names the project
+// from the engine's build cache, and nothing else (by ID: Docker 20.10
+// filters build cache by ID, not by description).
+func pruneCacheMounts(t *testing.T, project string) {
+	ctx := context.Background()
+	du, err := docker(t).DiskUsage(ctx, types.DiskUsageOptions{Types: []types.DiskUsageObject{types.BuildCacheObject}})
+	if err != nil {
+		t.Logf("build cache: %v", err)
+		return
+	}
+	for _, c := range du.BuildCache {
+		if c.Type == "exec.cachemount" && strings.Contains(c.Description, project) {
+			if _, err := docker(t).BuildCachePrune(ctx, build.CachePruneOptions{Filters: filters.NewArgs(filters.Arg("id", c.ID))}); err != nil {
+				t.Logf("prune cache mount %s: %v", c.ID, err)
+			}
+		}
 	}
 }
