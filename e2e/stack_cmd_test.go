@@ -72,6 +72,9 @@ func emptyDir(t *testing.T, dir string) {
 // being out of reach here, runs on the offline images it builds itself.
 func TestStackUpDistributionFromEmptyDir(t *testing.T) {
 	t.Parallel()
+	// Built beforehand (shared with the other tests) so that stack up's own
+	// run of build.sh finds them cached and stays within the harness's timeout.
+	offlineImages(t, "distribution")
 	port := freePort(t)
 	e, root := stackEnv(t, "REGISTRY_PORT="+port)
 	dir := filepath.Join(root, "distribution")
@@ -82,6 +85,7 @@ func TestStackUpDistributionFromEmptyDir(t *testing.T) {
 		"settings and generated passwords are in " + envPath,
 		"the official images cannot be pulled",
 		"using the offline images of compose.offline.yaml",
+		"envctl-offline/distribution-registry:h-", // build.sh's own report
 	} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stack up does not say %q:\n%s", want, r.stderr)
@@ -163,9 +167,15 @@ func TestStackLsAndBadNames(t *testing.T) {
 // only once it can reach its database.
 func TestStackWordpressServesInstaller(t *testing.T) {
 	t.Parallel()
+	offlineImages(t, "wordpress")
 	port := freePort(t)
 	e, root := stackEnv(t, "WORDPRESS_PORT="+port)
-	e.must("stack", "up", "wordpress", "-d", "--wait")
+	r := e.must("stack", "up", "wordpress", "-d", "--wait")
+	for _, want := range []string{"the official images cannot be pulled", "envctl-offline/wordpress-web:h-"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stack up does not say %q:\n%s", want, r.stderr)
+		}
+	}
 	checkGeneratedEnv(t, filepath.Join(root, "wordpress", ".env"), "WORDPRESS_DB_PASSWORD", "MARIADB_ROOT_PASSWORD")
 	ids := byName(t, e.project)
 	for _, s := range []string{"db", "wordpress"} {
