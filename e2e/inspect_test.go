@@ -71,8 +71,45 @@ func TestCpRoundTripsBytesBothWays(t *testing.T) {
 	if strings.Join(names, ",") != "sub/,sub/b.txt" {
 		t.Errorf("tar from cp -: %v", names)
 	}
+	// -L copies what a link points to; without it, the link
+	if err := os.Symlink(src, filepath.Join(e.dir, "link.bin")); err != nil {
+		t.Fatal(err)
+	}
+	e.must("cp", "-L", "link.bin", "db:/tmp/followed")
+	if r := e.must("exec", "db", "/testapp", "read", "/tmp/followed"); r.stdout != string(data) {
+		t.Error("cp -L did not copy the link's target")
+	}
+	e.must("cp", "link.bin", "db:/tmp/link")
+	if r := e.run("exec", "db", "/testapp", "read", "/tmp/link"); r.code == 0 {
+		t.Error("cp without -L followed the link")
+	}
 	if r := e.run("cp", "random.bin", "nosuch:/tmp"); r.code != 2 {
 		t.Errorf("cp to an unknown service: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// As docker cp: the host's owner goes with the files, and -a gives them to
+// the container's user instead.
+func TestCpArchiveGivesFilesToTheContainersUser(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, map[string]string{"compose.yaml": `services:
+  deb:
+    image: envctl-test/debian:latest
+    command: ["sleep", "infinity"]
+    user: nobody
+`})
+	e.write(map[string]string{"owned": "by 4321\n"})
+	if err := os.Chown(filepath.Join(e.dir, "owned"), 4321, 4321); err != nil {
+		t.Skipf("cannot chown: %v", err)
+	}
+	e.must("up", "-d")
+	e.must("cp", "-a", "owned", "deb:/tmp/archive")
+	e.must("cp", "owned", "deb:/tmp/plain")
+	for file, uid := range map[string]int{"/tmp/archive": 65534, "/tmp/plain": 4321} {
+		h, err := tar.NewReader(strings.NewReader(e.must("cp", "deb:"+file, "-").stdout)).Next()
+		if err != nil || h.Uid != uid {
+			t.Errorf("%s: owner %v (%v), want %d", file, h, err, uid)
+		}
 	}
 }
 
