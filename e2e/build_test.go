@@ -5,9 +5,11 @@ import (
 	"testing"
 )
 
-// sharedBaseFiles: base is built from a target stage with a build arg; a and
-// b build FROM it through additional_contexts service:base and are
-// independent of each other; c runs a's image without building.
+// sharedBaseFiles: base is built from a target stage with a build arg; web
+// (called a in messages) and b build FROM it through additional_contexts
+// service:base and are independent of each other; c runs web's image
+// without building, and sorts before web, so what looks at c first must
+// still see a built image.
 func sharedBaseFiles(project string) map[string]string {
 	return map[string]string{
 		"compose.yaml": `
@@ -18,7 +20,7 @@ services:
       target: runtime
       args:
         GREETING: hello
-  a:
+  web:
     build:
       context: app
       args: {NAME: a}
@@ -31,7 +33,7 @@ services:
       additional_contexts:
         base: service:base
   c:
-    image: ` + project + `-a
+    image: ` + project + `-web
 `,
 		"base/Dockerfile": `FROM envctl-test/testapp:latest AS runtime
 ARG GREETING=unset
@@ -43,10 +45,13 @@ ENV STAGE=debug
 ARG NAME
 ENV NAME=${NAME}
 COPY version /version
+# this project's own file, so no earlier run's cache skips the RUN, which is
 # long enough for the two builds to be seen running at once
+COPY id /id
 RUN ["/testapp", "sleep", "3"]
 `,
 		"app/version": "1\n",
+		"app/id":      project + "\n",
 	}
 }
 
@@ -57,7 +62,7 @@ func TestBuildSharedBaseOnceIndependentConcurrently(t *testing.T) {
 	removeProjectImages(t, e.project)
 	r := e.must("--progress", "json", "build")
 	spans := buildSpans(progressEvents(t, r.stderr))
-	base, a, b := spans[e.project+"-base"], spans[e.project+"-a"], spans[e.project+"-b"]
+	base, a, b := spans[e.project+"-base"], spans[e.project+"-web"], spans[e.project+"-b"]
 	if base == nil || a == nil || b == nil {
 		t.Fatalf("missing builds in %v\n%s", spans, r.stderr)
 	}
@@ -78,10 +83,10 @@ func TestBuildSharedBaseOnceIndependentConcurrently(t *testing.T) {
 	}
 
 	// the target stage, the build arg and the project label
-	env, _ := inImage(t, e.project+"-a", "env")
+	env, _ := inImage(t, e.project+"-web", "env")
 	for _, want := range []string{"GREETING=hello", "NAME=a"} {
 		if !strings.Contains(env, want+"\n") {
-			t.Errorf("env of %s-a lacks %s:\n%s", e.project, want, env)
+			t.Errorf("env of %s-web lacks %s:\n%s", e.project, want, env)
 		}
 	}
 	if strings.Contains(env, "STAGE=") {
@@ -109,11 +114,11 @@ func TestUpBuildAndDownRmiLocal(t *testing.T) {
 	removeProjectImages(t, e.project)
 	// up builds what is missing, and c runs a's image
 	r := e.must("up", "-d")
-	if n := strings.Count(r.stderr, "Image "+e.project+"-a Building with "); n != 1 {
-		t.Errorf("a built %d times by up:\n%s", n, r.stderr)
+	if n := strings.Count(r.stderr, "Image "+e.project+"-web Building with "); n != 1 {
+		t.Errorf("web built %d times by up:\n%s", n, r.stderr)
 	}
 	st := states(t, e.project)
-	for _, s := range []string{"base", "a", "b", "c"} {
+	for _, s := range []string{"base", "web", "b", "c"} {
 		if st[e.project+"-"+s+"-1"] != "running" {
 			t.Errorf("%s: %v", s, st)
 		}
@@ -125,22 +130,22 @@ func TestUpBuildAndDownRmiLocal(t *testing.T) {
 	}
 	e.write(map[string]string{"app/version": "2\n"})
 	r = e.must("up", "-d", "--build")
-	if !strings.Contains(r.stderr, "Image "+e.project+"-a Built") {
-		t.Errorf("up --build did not build a:\n%s", r.stderr)
+	if !strings.Contains(r.stderr, "Image "+e.project+"-web Built") {
+		t.Errorf("up --build did not build web:\n%s", r.stderr)
 	}
 	after := byName(t, e.project)
-	for _, s := range []string{"a", "b", "c"} {
+	for _, s := range []string{"web", "b", "c"} {
 		n := e.project + "-" + s + "-1"
 		if after[n] == ids[n] {
 			t.Errorf("%s not recreated after its image changed", n)
 		}
 	}
-	if out, _ := inImage(t, e.project+"-a", "read", "/version"); out != "2\n" {
+	if out, _ := inImage(t, e.project+"-web", "read", "/version"); out != "2\n" {
 		t.Errorf("rebuilt image has version %q", out)
 	}
 	// down --rmi local removes exactly the built images
 	e.must("down", "--rmi", "local")
-	for _, s := range []string{"base", "a", "b"} {
+	for _, s := range []string{"base", "web", "b"} {
 		if imageExists(t, e.project+"-"+s) {
 			t.Errorf("image %s-%s left by down --rmi local", e.project, s)
 		}
