@@ -136,6 +136,13 @@ func TestTopPortImages(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Errorf("GET on the printed port: %v %v", resp, err)
 	}
+	e.must("up", "-d", "--scale", "web=2", "web")
+	for n := 1; n <= 2; n++ {
+		b := inspect(t, byName(t, e.project)[fmt.Sprintf("%s-web-%d", e.project, n)]).NetworkSettings.Ports["8080/tcp"]
+		if got := strings.TrimSpace(e.must("port", "--index", fmt.Sprint(n), "web", "8080").stdout); len(b) == 0 || got != b[0].HostIP+":"+b[0].HostPort {
+			t.Errorf("port --index %d: %q, engine %v", n, got, b)
+		}
+	}
 	if r := e.run("port", "--protocol", "udp", "web", "8080"); r.code != 1 || !strings.Contains(r.stderr, "no published port 8080/udp") {
 		t.Errorf("unpublished port: exit %d %q", r.code, r.stderr)
 	}
@@ -147,6 +154,7 @@ func TestTopPortImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.must("up", "-d", "--scale", "web=1", "web")
 	r = e.must("images")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	short := strings.TrimPrefix(img.ID, "sha256:")[:12]
