@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	dbuild "github.com/docker/docker/api/types/build"
@@ -22,12 +23,15 @@ const (
 
 // builder picks BuildKit when the engine offers it (a Linux engine with API
 // 1.39 or later, where BuildKit sessions are not experimental), unless
-// DOCKER_BUILDKIT=0 asks for the classic builder.
-func (e *Engine) builder(ctx context.Context) (string, error) {
-	if e.opts.BuildKit == "0" || e.osType != "linux" || versions.LessThan(e.apiVersion, "1.39") {
-		return builderClassic, nil
+// DOCKER_BUILDKIT=0 (or false) asks for the classic builder.
+func (e *Engine) builder() string {
+	if off, err := strconv.ParseBool(e.opts.BuildKit); err == nil && !off {
+		return builderClassic
 	}
-	return builderBuildKit, nil
+	if e.osType != "linux" || versions.LessThan(e.apiVersion, "1.39") {
+		return builderClassic
+	}
+	return builderBuildKit
 }
 
 // buildOutput turns build lines into progress events of one image.
@@ -41,12 +45,12 @@ func (b buildOutput) Step(text string) { b.e.event(b.id, "Building", text, false
 
 // buildImage builds the image of service name with the chosen builder.
 func (e *Engine) buildImage(ctx context.Context, p *project.Project, name string, o BuildOptions, builder string) error {
+	ev := "Image " + p.ImageName(p.Services[name])
 	req, src, err := e.buildRequest(p, name, o)
 	if err != nil {
-		e.eventErr("Image "+req.Ref, err)
+		e.eventErr(ev, err)
 		return err
 	}
-	ev := "Image " + req.Ref
 	opts, err := build.Options(req)
 	if err != nil {
 		e.eventErr(ev, err)

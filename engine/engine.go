@@ -34,8 +34,8 @@ type Options struct {
 	// RegistryTimeout aborts a pull or push whose stream stays silent this
 	// long (an unreachable registry); <= 0 means 60s.
 	RegistryTimeout time.Duration
-	// BuildKit: "0" forces the classic builder, anything else uses BuildKit
-	// when the engine offers it (DOCKER_BUILDKIT).
+	// BuildKit is DOCKER_BUILDKIT: "0" or "false" forces the classic
+	// builder; otherwise BuildKit is used when the engine offers it.
 	BuildKit string
 }
 

@@ -114,10 +114,7 @@ func (e *Engine) buildServices(ctx context.Context, p *project.Project, services
 			return err
 		}
 	}
-	builder, err := e.builder(ctx)
-	if err != nil {
-		return err
-	}
+	builder := e.builder()
 	var slots chan struct{}
 	if e.opts.Parallel > 0 {
 		slots = make(chan struct{}, e.opts.Parallel)
