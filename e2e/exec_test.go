@@ -243,7 +243,15 @@ func TestRunOneOffExitCodeRmDepsAndDown(t *testing.T) {
 func TestRunOverridesAndNoDeps(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, map[string]string{"compose.yaml": workStack})
-	r := e.must("run", "--rm", "--no-deps", "-v", "./data:/data", "-w", "/data", "web", "write", "rel", "from run")
+	r := e.must("--dry-run", "run", "web", "echo")
+	if !strings.Contains(r.stdout, "dry run: nothing was changed") || !strings.Contains(r.stdout, "container "+e.project+"-web-run-") ||
+		!strings.Contains(r.stdout, e.project+"-db-1") {
+		t.Errorf("--dry-run run:\n%s", r.stdout)
+	}
+	if len(containers(t, e.project)) != 0 || len(networks(t, e.project)) != 0 {
+		t.Fatalf("--dry-run run changed the engine: %v %v", states(t, e.project), networks(t, e.project))
+	}
+	r = e.must("run", "--rm", "--no-deps", "-v", "./data:/data", "-w", "/data", "web", "write", "rel", "from run")
 	if got, err := os.ReadFile(filepath.Join(e.dir, "data", "rel")); err != nil || string(got) != "from run\n" {
 		t.Errorf("-v ./data and -w /data: %q %v (%s)", got, err, r.stderr)
 	}

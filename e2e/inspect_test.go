@@ -29,6 +29,12 @@ func TestCpRoundTripsBytesBothWays(t *testing.T) {
 	if err := os.WriteFile(src, data, 0o640); err != nil {
 		t.Fatal(err)
 	}
+	if r := e.must("--dry-run", "cp", "random.bin", "db:/tmp/random.bin"); !strings.Contains(r.stdout, "copy random.bin to "+e.project+"-db-1:/tmp/random.bin") {
+		t.Errorf("--dry-run cp: %q", r.stdout)
+	}
+	if r := e.run("exec", "db", "/testapp", "read", "/tmp/random.bin"); r.code == 0 {
+		t.Fatal("--dry-run cp copied")
+	}
 	e.must("cp", "random.bin", "db:/tmp/random.bin")
 	// it is in the container, byte for byte
 	if r := e.must("exec", "db", "/testapp", "read", "/tmp/random.bin"); r.stdout != string(data) {

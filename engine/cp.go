@@ -31,6 +31,14 @@ func (e *Engine) Copy(ctx context.Context, projectName string, o CopyOptions, st
 	if err != nil {
 		return err
 	}
+	if e.opts.DryRun {
+		from, to := o.Local, containerName(c)+":"+o.Path
+		if o.FromServ {
+			from, to = to, from
+		}
+		_, err := fmt.Fprintf(e.opts.Out, "dry run: nothing was changed\ncopy %s to %s\n", from, to)
+		return err
+	}
 	if o.FromServ {
 		return e.copyFrom(ctx, c.ID, o, stdout)
 	}

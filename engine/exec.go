@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -25,6 +26,10 @@ type ExecOptions struct {
 func (e *Engine) Exec(ctx context.Context, projectName string, o ExecOptions, s Stdio) (int, error) {
 	c, err := e.serviceContainer(ctx, projectName, o.Service, o.Index, true)
 	if err != nil {
+		return 0, err
+	}
+	if e.opts.DryRun {
+		_, err := fmt.Fprintf(e.opts.Out, "dry run: nothing was changed\nexec in %s: %s\n", containerName(c), strings.Join(o.Cmd, " "))
 		return 0, err
 	}
 	cfg := container.ExecOptions{

@@ -59,18 +59,26 @@ func (e *Engine) Run(ctx context.Context, p *project.Project, o RunOptions, s St
 	if err != nil {
 		return RunResult{}, err
 	}
+	deps := false
 	if !o.NoDeps {
-		if err := e.startDeps(ctx, p, o); err != nil {
+		if deps, err = e.startDeps(ctx, p, o); err != nil {
 			return RunResult{}, err
 		}
-	}
-	if err := e.runResources(ctx, p, o); err != nil {
-		return RunResult{}, err
 	}
 	slug := randomID()
 	name := o.Name
 	if name == "" {
 		name = p.OneOffName(svc, slug[:12])
+	}
+	if e.opts.DryRun {
+		if !deps {
+			fmt.Fprint(e.opts.Out, "dry run: nothing was changed\n")
+		}
+		fmt.Fprintf(e.opts.Out, "container %s: create and run (one-off of service %s)\n", name, svc.Name)
+		return RunResult{Name: name}, nil
+	}
+	if err := e.runResources(ctx, p, o); err != nil {
+		return RunResult{}, err
 	}
 	in := convert.Input{Project: p, Service: svc, Number: 1, Name: name, OneOff: true, APIVersion: e.apiVersion}
 	in.ContainerOf, in.LinkTargets, err = e.projectRefs(ctx, p.Name)
@@ -184,20 +192,21 @@ func runService(p *project.Project, svc types.ServiceConfig, o RunOptions, tty b
 	return svc, nil
 }
 
-// startDeps brings up what the service depends on, as `up` would.
-func (e *Engine) startDeps(ctx context.Context, p *project.Project, o RunOptions) error {
+// startDeps brings up what the service depends on, as `up` would, and says
+// whether it had any.
+func (e *Engine) startDeps(ctx context.Context, p *project.Project, o RunOptions) (bool, error) {
 	g, err := project.NewGraph(p.Project)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var deps []string
 	for _, d := range g.Deps(o.Service) {
 		deps = append(deps, d.Service)
 	}
 	if len(deps) == 0 {
-		return nil
+		return false, nil
 	}
-	return e.Up(ctx, p, UpOptions{Plan: plan.Options{Selected: deps}, Images: o.Images})
+	return true, e.Up(ctx, p, UpOptions{Plan: plan.Options{Selected: deps}, Images: o.Images})
 }
 
 // runResources makes the image, networks and volumes the one-off needs.
