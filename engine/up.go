@@ -38,6 +38,12 @@ func (e *Engine) Up(ctx context.Context, p *project.Project, o UpOptions) error 
 	if err != nil {
 		return err
 	}
+	if e.opts.DryRun {
+		// image decisions print first, so the header goes before them
+		if _, err := io.WriteString(e.opts.Out, "dry run: nothing was changed\n"); err != nil {
+			return err
+		}
+	}
 	if err := e.ensureImages(ctx, p, scope, o.Images); err != nil {
 		return err
 	}
@@ -99,6 +105,6 @@ func preflight(p *project.Project, pl *plan.Plan, apiVersion string) error {
 }
 
 func (e *Engine) printPlan(pl *plan.Plan) error {
-	_, err := io.WriteString(e.opts.Out, "dry run: nothing was changed\n"+pl.String())
+	_, err := io.WriteString(e.opts.Out, pl.String())
 	return err
 }
