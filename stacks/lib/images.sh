@@ -17,7 +17,9 @@
 #       default v3.1.2) FROM scratch, config at /etc/distribution/config.yml.
 #
 # Every image is tagged NAME:h-<12 hex digits of a sha256 over what it is made of> and
-# NAME:latest; when NAME:h-<hash> exists nothing is built, latest is only re-tagged.
+# NAME:latest; when NAME:h-<hash> exists nothing is built, latest is only re-tagged. The
+# hash does not cover NAME: an image of the same recipe under another name is tagged
+# NAME:h-<hash> instead of being built again.
 # Each function prints one line: "NAME:h-<hash> built|cached in N.Ns". Build output goes
 # to a log under the cache dir (shown when a step fails; ENVCTL_VERBOSE=1 streams it).
 #
@@ -69,6 +71,17 @@ _envctl_sha12() {
 
 _envctl_image_exists() {
 	docker image inspect --format '{{.Id}}' "$1" >/dev/null 2>&1
+}
+
+# _envctl_adopt NAME HASH tags an image of the same recipe made under another name (a
+# test image, another stack's base) as NAME:h-HASH, when NAME:h-HASH is missing: the hash
+# covers everything an image is made of, never its name. Sets _envctl_adopted to it.
+_envctl_adopt() {
+	_envctl_adopted=""
+	_envctl_image_exists "$1:h-$2" && return 1
+	_envctl_adopted=$(docker images --format '{{.Repository}}:{{.Tag}}' --filter "reference=*/*:h-$2" 2>/dev/null |
+		head -n 1)
+	[ -n "$_envctl_adopted" ] && docker tag "$_envctl_adopted" "$1:h-$2" 2>/dev/null
 }
 
 _envctl_tag_latest() {
@@ -283,6 +296,7 @@ envctl_debian_image() {
 	hash=$(printf 'envctl_debian_image v%s %s --variant=minbase --no-install-recommends\n%s\n' \
 		"$ENVCTL_IMAGES_LIB_VERSION" "$_ENVCTL_DEBIAN_SUITE" "$pkgs" | _envctl_sha12) || return 1
 	local what=cached
+	_envctl_adopt "$name" "$hash" && what="cached (as $_envctl_adopted)"
 	if ! _envctl_image_exists "$name:h-$hash"; then
 		(_envctl_debian_build "$name" "h-$hash" "$@") || {
 			_envctl_err "building $name:h-$hash failed"
@@ -326,6 +340,7 @@ _envctl_derived() {
 		printf '%s\n' "$@"
 	} | _envctl_sha12) || return 1
 	local what=cached
+	_envctl_adopt "$name" "$hash" && what="cached (as $_envctl_adopted)"
 	if ! _envctl_image_exists "$name:h-$hash"; then
 		(
 			_envctl_lock "build-$name-h-$hash" || exit 1
@@ -507,6 +522,7 @@ envctl_registry_image() {
 		printf '%s\n' "${lines[@]}"
 	} | _envctl_sha12) || return 1
 	local what=cached
+	_envctl_adopt "$name" "$hash" && what="cached (as $_envctl_adopted)"
 	if ! _envctl_image_exists "$name:h-$hash"; then
 		(
 			_envctl_lock "build-$name-h-$hash" || exit 1

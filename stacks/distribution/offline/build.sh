@@ -2,15 +2,17 @@
 # Builds every image compose.offline.yaml uses, from Debian's packages and the Go module
 # proxy only: nothing is pulled from an image registry. Cached: an image whose inputs have
 # not changed is not rebuilt (see stacks/lib/images.sh). Needs root (debootstrap, chroot),
-# docker and go. About 5 minutes cold on 2 cores, seconds when cached.
+# docker and go. A few minutes cold on 2 cores, seconds when cached.
 #
 #   stacks/distribution/offline/build.sh
 #
 # Images (all :latest, plus an :h-<hash> tag each):
 #   envctl-offline/distribution-registry    Distribution registry v3.1.2 FROM scratch + httpcheck
-#   envctl-offline/distribution-proxy       Debian bookworm nginx-light + curl
-#   envctl-offline/distribution-redis       Debian bookworm redis-server
-#   envctl-offline/distribution-init        Debian bookworm openssl + apache2-utils + init.sh
+#   envctl-offline/distribution-debian      Debian bookworm nginx-light, redis-server, openssl,
+#                                           apache2-utils, curl, ca-certificates, procps
+#   envctl-offline/distribution-proxy       the Debian base running nginx
+#   envctl-offline/distribution-redis       the Debian base running redis-server
+#   envctl-offline/distribution-init        the Debian base with init.sh (openssl, htpasswd)
 #   envctl-offline/distribution-pump        the event pump FROM scratch
 #   envctl-offline/distribution-es-standin  the Elasticsearch stand-in FROM scratch
 set -euo pipefail
@@ -58,20 +60,23 @@ httpcheck_src=$(go_module httpcheck "$offline/httpcheck")
 ) >"$work/registry.out" 2>&1 &
 registry_pid=$!
 
-envctl_debian_image "$prefix-proxy-base" nginx-light curl ca-certificates
-envctl_derived_image "$prefix-proxy" "$prefix-proxy-base:latest" \
+# One Debian base for the proxy, redis and init: one package install instead of three,
+# shared layers on disk. The same packages as the test kit's envctl-test/debian, so where
+# that exists (a test run) nothing is installed at all.
+envctl_debian_image "$prefix-debian" nginx-light redis-server openssl apache2-utils \
+	ca-certificates curl procps
+
+envctl_derived_image "$prefix-proxy" "$prefix-debian:latest" \
 	'EXPOSE 443' \
 	'STOPSIGNAL SIGQUIT' \
 	'CMD ["nginx", "-g", "daemon off;"]'
 
-envctl_debian_image "$prefix-redis-base" redis-server
-envctl_derived_image "$prefix-redis" "$prefix-redis-base:latest" \
+envctl_derived_image "$prefix-redis" "$prefix-debian:latest" \
 	'EXPOSE 6379' \
 	'USER redis' \
 	'CMD ["redis-server", "--save", "", "--appendonly", "no"]'
 
-envctl_debian_image "$prefix-init-base" openssl apache2-utils
-envctl_derived_image --context "$stack/init" "$prefix-init" "$prefix-init-base:latest" \
+envctl_derived_image --context "$stack/init" "$prefix-init" "$prefix-debian:latest" \
 	'COPY init.sh /usr/local/bin/envctl-distribution-init' \
 	'ENTRYPOINT ["/bin/sh", "/usr/local/bin/envctl-distribution-init"]'
 
