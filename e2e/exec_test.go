@@ -76,6 +76,9 @@ func TestExecExitCodeEnvWorkdirUserIndex(t *testing.T) {
 		}
 	}
 
+	if r := e.run("exec", "--index", "3", "db", "/testapp", "echo"); r.code != 1 || !strings.Contains(r.stderr, "service db has no container #3") {
+		t.Errorf("exec --index 3: exit %d %q", r.code, r.stderr)
+	}
 	e.must("stop", "db")
 	r = e.run("exec", "db", "/testapp", "echo")
 	if r.code != 1 || !strings.Contains(r.stderr, "is not running") {

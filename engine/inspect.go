@@ -28,14 +28,16 @@ func (e *Engine) serviceContainer(ctx context.Context, projectName, service stri
 			return c, nil
 		}
 	}
-	what := "service " + service
-	if index > 0 {
-		what = fmt.Sprintf("container #%d of service %s", index, service)
-	}
 	if len(list) > 0 && running {
-		return container.Summary{}, fmt.Errorf("%s is not running", what)
+		if index > 0 {
+			return container.Summary{}, fmt.Errorf("container #%d of service %s is not running", index, service)
+		}
+		return container.Summary{}, fmt.Errorf("service %s is not running", service)
 	}
-	return container.Summary{}, fmt.Errorf("%s has no container: run up first", what)
+	if index > 0 {
+		return container.Summary{}, fmt.Errorf("service %s has no container #%d", service, index)
+	}
+	return container.Summary{}, fmt.Errorf("service %s has no container: run up first", service)
 }
 
 // serviceContainers lists the containers of the given services (all when
