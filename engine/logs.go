@@ -258,7 +258,10 @@ func (f *logFollow) stream(ctx context.Context, id string, c *followed, since st
 	if err != nil {
 		return "", err
 	}
-	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: f.o.Follow, Timestamps: true,
+	// stamps cost the engine a time.Format per line: ask for them only when
+	// printed, merged by, or resumed after (a follow)
+	stamped := f.o.Follow || f.o.Timestamps || f.merger != nil
+	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: f.o.Follow, Timestamps: stamped,
 		Tail: f.o.Tail, Since: f.o.Since, Until: f.o.Until}
 	if since != "" {
 		opts.Since, opts.Tail = nextNano(since), ""
@@ -273,15 +276,18 @@ func (f *logFollow) stream(ctx context.Context, id string, c *followed, since st
 		return "", err
 	}
 	defer rc.Close()
-	stdout := f.printer.Source(c.name, c.service, true)
-	stderr := f.printer.Source(c.name, c.service, true)
+	stdout := f.printer.Source(c.name, c.service, stamped)
+	stderr := f.printer.Source(c.name, c.service, stamped)
 	if lane != nil {
 		lane.Attach(stdout)
 		lane.Attach(stderr)
 	}
-	if info.Config != nil && info.Config.Tty {
+	switch tty := info.Config != nil && info.Config.Tty; {
+	case tty && stamped:
 		_, err = io.Copy(stdout.Unframed(), rc)
-	} else {
+	case tty:
+		_, err = io.Copy(stdout, rc)
+	default:
 		stdout.Framed, stderr.Framed = true, true
 		_, err = stdcopy.StdCopy(stdout, stderr, rc)
 	}
