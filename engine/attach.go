@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/moby/term"
@@ -60,13 +61,24 @@ func (e *Engine) Attach(ctx context.Context, projectName string, o AttachOptions
 	if err != nil || detached {
 		return 0, err
 	}
-	// the output ends as the container stops; its exit code is recorded
-	// a moment later
-	waitC, waitErr := e.api.ContainerWait(ctx, c.ID, container.WaitConditionNotRunning)
-	select {
-	case r := <-waitC:
-		return int(r.StatusCode), nil
-	case err := <-waitErr:
-		return 0, err
+	// the output ends as the container stops, and its exit code is recorded
+	// a moment later; it also ends when the engine detached us (it watches
+	// for the detach keys too), and then the container goes on running
+	waitCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	waitC, waitErr := e.api.ContainerWait(waitCtx, c.ID, container.WaitConditionNotRunning)
+	grace := time.NewTimer(2 * time.Second)
+	defer grace.Stop()
+	for {
+		select {
+		case r := <-waitC:
+			return int(r.StatusCode), nil
+		case err := <-waitErr:
+			return 0, err
+		case <-grace.C:
+			if info, err := e.api.ContainerInspect(ctx, c.ID); err == nil && info.State.Running {
+				return 0, nil
+			}
+		}
 	}
 }

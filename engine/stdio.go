@@ -96,7 +96,12 @@ func pump(ctx context.Context, conn types.HijackedResponse, s Stdio, tty bool) (
 	if s.In != nil {
 		go func() {
 			_, err := io.Copy(conn.Conn, s.In)
-			_ = conn.CloseWrite()
+			// on detach the write side stays open: closing it would end the
+			// process's input and the engine would end the output too, which
+			// the select below could take for the process exiting
+			if !isDetach(err) {
+				_ = conn.CloseWrite()
+			}
 			inDone <- err
 		}()
 	}
