@@ -134,29 +134,3 @@ func purge(t *testing.T, project string) {
 		_ = c.VolumeRemove(ctx, v.Name, true)
 	}
 }
-
-// engineSnapshot is every container, network and volume on the engine, for
-// tests that must show nothing was created or removed.
-func engineSnapshot(t *testing.T) string {
-	t.Helper()
-	ctx := context.Background()
-	c := docker(t)
-	var parts []string
-	list, err := c.ContainerList(ctx, container.ListOptions{All: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ct := range list {
-		parts = append(parts, "container "+ct.ID)
-	}
-	nets, _ := c.NetworkList(ctx, network.ListOptions{})
-	for _, n := range nets {
-		parts = append(parts, "network "+n.ID)
-	}
-	vols, _ := c.VolumeList(ctx, volume.ListOptions{})
-	for _, v := range vols.Volumes {
-		parts = append(parts, "volume "+v.Name)
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, "\n")
-}

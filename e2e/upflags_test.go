@@ -113,7 +113,8 @@ const abortStack = `services:
     command: ["exit", "3", "-after", "3s"]
   ok:
     image: envctl-test/testapp:latest
-    command: ["exit", "0"]
+    # not at once: long must have its SIGTERM trap in place before an abort stops it
+    command: ["exit", "0", "-after", "2s"]
   long:
     image: envctl-test/testapp:latest
     command: ["sleep", "-term", "trap"]
