@@ -137,7 +137,9 @@ func TestMergeStdoutAndStderrShareALane(t *testing.T) {
 	lane.Attach(errs)
 	b := p.Source("b", "b", true)
 	other.Attach(b)
+	wrote := make(chan struct{})
 	go func() {
+		defer close(wrote)
 		for i := 1; i <= 500; i++ {
 			w := out
 			if i%3 == 0 {
@@ -153,6 +155,12 @@ func TestMergeStdoutAndStderrShareALane(t *testing.T) {
 	}
 	feed(b, "b", times, 3)
 	other.Done()
+	// Stop is for when every source has ended: wait for a's writer too
+	select {
+	case <-time.After(time.Minute):
+		t.Fatal("merge stalled")
+	case <-wrote:
+	}
 	select {
 	case <-time.After(time.Minute):
 		t.Fatal("merge stalled")
