@@ -2,17 +2,13 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
-	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/pkg/jsonmessage"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/envctl/envctl/engine/plan"
 	"github.com/envctl/envctl/project"
@@ -76,31 +72,20 @@ func (e *Engine) Pull(ctx context.Context, p *project.Project, o PullOptions) er
 		seen[ref] = true
 		pulls = append(pulls, pull{ref: ref, platform: svc.Platform, buildable: svc.Build != nil})
 	}
-	var mu sync.Mutex
-	var failed []error
-	eg, gctx := errgroup.WithContext(ctx)
-	for _, pl := range pulls {
-		eg.Go(func() error {
-			err := e.pullImage(gctx, pl.ref, pl.platform)
-			switch {
-			case err == nil:
-				return nil
-			case pl.buildable:
-				e.warn("%v; the image can be built: envctl build", err)
-				return nil
-			case o.IgnoreFailures && ctx.Err() == nil:
-				e.warn("%v", err)
-				return nil
-			}
-			mu.Lock()
-			failed = append(failed, err)
-			mu.Unlock()
+	return eachJoined(pulls, func(pl pull) error {
+		err := e.pullImage(ctx, pl.ref, pl.platform)
+		switch {
+		case err == nil:
 			return nil
-		})
-	}
-	_ = eg.Wait()
-	sort.Slice(failed, func(i, j int) bool { return failed[i].Error() < failed[j].Error() })
-	return errors.Join(failed...)
+		case pl.buildable:
+			e.warn("%v; the image can be built: envctl build", err)
+			return nil
+		case o.IgnoreFailures && ctx.Err() == nil:
+			e.warn("%v", err)
+			return nil
+		}
+		return err
+	})
 }
 
 // pullImage pulls one image with the credentials of its registry; the

@@ -3,14 +3,10 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
-	"sort"
-	"sync"
 
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/pkg/jsonmessage"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/envctl/envctl/engine/plan"
 	"github.com/envctl/envctl/project"
@@ -56,28 +52,14 @@ func (e *Engine) Push(ctx context.Context, p *project.Project, o PushOptions) er
 		}
 		return nil
 	}
-	var mu sync.Mutex
-	var failed []error
-	var eg errgroup.Group
-	for _, ref := range uniq {
-		eg.Go(func() error {
-			err := e.pushImage(ctx, ref)
-			if err == nil {
-				return nil
-			}
-			if o.IgnoreFailures && ctx.Err() == nil {
-				e.warn("%v", err)
-				return nil
-			}
-			mu.Lock()
-			failed = append(failed, err)
-			mu.Unlock()
+	return eachJoined(uniq, func(ref string) error {
+		err := e.pushImage(ctx, ref)
+		if err != nil && o.IgnoreFailures && ctx.Err() == nil {
+			e.warn("%v", err)
 			return nil
-		})
-	}
-	_ = eg.Wait()
-	sort.Slice(failed, func(i, j int) bool { return failed[i].Error() < failed[j].Error() })
-	return errors.Join(failed...)
+		}
+		return err
+	})
 }
 
 // pushImage pushes one image with its registry's credentials; the progress
