@@ -61,4 +61,3 @@ func (sp *ServicePlan) recreates() bool {
 		return r.Kind == Recreate || r.Kind == Create && r.Number == 1
 	})
 }
-
